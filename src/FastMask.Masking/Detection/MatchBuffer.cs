@@ -1,0 +1,81 @@
+using System.Buffers;
+
+namespace FastMask.Masking.Detection;
+
+/// <summary>
+/// A growable list of matches backed by <see cref="ArrayPool{T}"/>. One instance is reused across scans
+/// (per thread or per masking session), so steady-state scanning allocates nothing.
+/// </summary>
+public sealed class MatchBuffer<T> : IDisposable where T : struct
+{
+    private T[] _items;
+    private int _count;
+
+    public MatchBuffer(int initialCapacity = 16)
+    {
+        _items = ArrayPool<T>.Shared.Rent(Math.Max(initialCapacity, 4));
+    }
+
+    public int Count => _count;
+
+    public ReadOnlySpan<T> Items => _items.AsSpan(0, _count);
+
+    public Span<T> WritableItems => _items.AsSpan(0, _count);
+
+    public ref T this[int index]
+    {
+        get
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)_count);
+            return ref _items[index];
+        }
+    }
+
+    public void Add(in T item)
+    {
+        if (_count == _items.Length)
+        {
+            Grow();
+        }
+
+        _items[_count++] = item;
+    }
+
+    public void Clear() => _count = 0;
+
+    /// <summary>Keeps the first <paramref name="count"/> items.</summary>
+    public void Truncate(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)count, (uint)_count);
+        _count = count;
+    }
+
+    public void RemoveAt(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)_count);
+        _count--;
+        if (index < _count)
+        {
+            Array.Copy(_items, index + 1, _items, index, _count - index);
+        }
+    }
+
+    private void Grow()
+    {
+        var bigger = ArrayPool<T>.Shared.Rent(_items.Length * 2);
+        Array.Copy(_items, bigger, _count);
+        ArrayPool<T>.Shared.Return(_items);
+        _items = bigger;
+    }
+
+    public void Dispose()
+    {
+        var items = _items;
+        _items = [];
+        _count = 0;
+        if (items.Length > 0)
+        {
+            ArrayPool<T>.Shared.Return(items);
+        }
+    }
+}
