@@ -134,6 +134,11 @@ public sealed class CompiledPolicy : IDisposable
 
     public MaskerLimits Limits { get; }
 
+    private Operators.MaskPlan? _plan;
+
+    /// <summary>Operators prepared per entity and direction; built on first use (a race builds it twice, harmlessly).</summary>
+    internal Operators.MaskPlan Plan => _plan ??= new Operators.MaskPlan(this);
+
     public ImmutableArray<OperatorSpec> Actions(MaskDirection direction) =>
         direction == MaskDirection.Request ? RequestActions : ResponseActions;
 
