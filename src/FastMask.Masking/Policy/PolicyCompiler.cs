@@ -476,6 +476,12 @@ public static partial class PolicyCompiler
                     return null;
                 }
             }
+            catch (RegexParseException e)
+            {
+                // The structured error, not the message: messages may be reduced to resource keys in trimmed builds.
+                Error(path, $"not a valid regular expression: {Words(e.Error.ToString())} at character {e.Offset.ToString(CultureInfo.InvariantCulture)}");
+                return null;
+            }
             catch (ArgumentException e)
             {
                 Error(path, $"not a valid regular expression: {e.Message}");
@@ -542,6 +548,8 @@ public static partial class PolicyCompiler
             Error(path, $"unknown value '{text}' (expected one of: {string.Join(", ", names)})");
             return fallback;
         }
+
+        private static string Words(string pascal) => SnakeCase(pascal).Replace('_', ' ');
 
         private static string SnakeCase(string pascal)
         {

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -71,7 +72,7 @@ public static class PolicyLoader
     /// </summary>
     public static PolicyDocument? Parse(ReadOnlySpan<byte> json, out ImmutableArray<PolicyError> errors)
     {
-        if (json.StartsWith("\xEF\xBB\xBF"u8))
+        if (json.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
         {
             json = json[3..];
         }
@@ -94,7 +95,16 @@ public static class PolicyLoader
             // The serializer stops at the first problem. When the text is well-formed JSON, walk it against the
             // document's metadata to report every unknown property and wrong type at once, with its own path.
             var shapeErrors = ShapeErrors(json, typeInfo);
-            errors = shapeErrors is { Count: > 0 } ? [.. shapeErrors] : [FromJsonException(e)];
+            if (shapeErrors is { Count: > 0 })
+            {
+                errors = [.. shapeErrors];
+            }
+            else
+            {
+                var error = FromJsonException(e, json);
+                errors = [shapeErrors is null ? error with { Message = "invalid JSON: " + error.Message } : error];
+            }
+
             return null;
         }
     }
@@ -102,7 +112,7 @@ public static class PolicyLoader
     private static PolicyCompileResult Failed(string path, string message) =>
         new(null, [new PolicyError(path, message)], null);
 
-    private static PolicyError FromJsonException(JsonException e)
+    private static PolicyError FromJsonException(JsonException e, ReadOnlySpan<byte> json = default)
     {
         var message = e.Message;
 
@@ -118,17 +128,48 @@ public static class PolicyLoader
 
         if (message.Length == 0)
         {
-            message = "invalid JSON";
+            message = "the document cannot be read";
         }
 
         if (e.LineNumber is { } line)
         {
             // JsonException counts lines and bytes from 0; people count from 1.
             var position = e.BytePositionInLine is { } b ? $", byte {(b + 1).ToString(CultureInfo.InvariantCulture)}" : string.Empty;
-            message = $"{message} (line {(line + 1).ToString(CultureInfo.InvariantCulture)}{position})";
+            message = $"{message} (line {(line + 1).ToString(CultureInfo.InvariantCulture)}{position}{Near(json, line, e.BytePositionInLine)})";
         }
 
         return new PolicyError(string.IsNullOrEmpty(e.Path) ? PolicyPath.Root : e.Path, message);
+    }
+
+    /// <summary>The text where reading stopped, so that the position is readable without opening the file.</summary>
+    private static string Near(ReadOnlySpan<byte> json, long line, long? bytePosition)
+    {
+        if (json.IsEmpty || bytePosition is not { } column)
+        {
+            return string.Empty;
+        }
+
+        var start = 0;
+        for (long l = 0; l < line; l++)
+        {
+            var newline = json[start..].IndexOf((byte)'\n');
+            if (newline < 0)
+            {
+                return string.Empty;
+            }
+
+            start += newline + 1;
+        }
+
+        if (start + column > json.Length)
+        {
+            return string.Empty;
+        }
+
+        var rest = json[(start + (int)column)..];
+        var end = rest.IndexOfAny((byte)'\r', (byte)'\n');
+        var snippet = rest[..(end < 0 ? Math.Min(rest.Length, 24) : Math.Min(end, 24))];
+        return snippet.IsEmpty ? ", at the end of the line" : $", at '{Encoding.UTF8.GetString(snippet)}'";
     }
 
     private static List<PolicyError>? ShapeErrors(ReadOnlySpan<byte> json, JsonTypeInfo typeInfo)
