@@ -457,13 +457,8 @@ public static partial class PolicyCompiler
                 return null;
             }
 
-            if (PatternSyntax.Validate(pattern) is { } syntaxError)
-            {
-                Error(path, syntaxError);
-                return null;
-            }
-
-            // The .NET parser names the position of a syntax error; Hyperscan's own checks run once the engine is known.
+            // The .NET parser names the position of a syntax error; the shared-subset rules come next, and
+            // Hyperscan's own checks run once the engine is known.
             try
             {
                 var regex = new Regex(
@@ -490,6 +485,12 @@ public static partial class PolicyCompiler
             catch (RegexMatchTimeoutException)
             {
                 Error(path, "the pattern takes too long to evaluate");
+                return null;
+            }
+
+            if (PatternSyntax.Validate(pattern) is { } syntaxError)
+            {
+                Error(path, syntaxError);
                 return null;
             }
 
