@@ -88,15 +88,7 @@ public sealed unsafe class HyperscanDatabase : IDisposable
         if (code != 0)
         {
             handle.Dispose();
-            if (error is null)
-            {
-                throw HyperscanException.ForCall("hs_compile_multi", code);
-            }
-
-            var message = Marshal.PtrToStringUTF8((nint)error->Message) ?? "unknown compile error";
-            var index = error->Expression;
-            _ = HyperscanNative.hs_free_compile_error(error);
-            throw new HyperscanCompileException(index, message);
+            throw HyperscanNative.CompileFailure("hs_compile_multi", code, error);
         }
 
         handle.Attach(database);

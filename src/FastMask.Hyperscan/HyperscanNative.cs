@@ -74,9 +74,38 @@ internal static unsafe partial class HyperscanNative
         nint* database,
         CompileError** error);
 
+    /// <summary>hs_expr_info_t; allocated with malloc by libhs, freed by the caller.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct ExpressionInfo
+    {
+        public uint MinWidth;
+        public uint MaxWidth;
+        public byte UnorderedMatches;
+        public byte MatchesAtEod;
+        public byte MatchesOnlyAtEod;
+    }
+
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     internal static partial int hs_free_compile_error(CompileError* error);
+
+    [LibraryImport(LibraryName)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    internal static partial int hs_expression_info(byte* expression, uint flags, ExpressionInfo** info, CompileError** error);
+
+    /// <summary>Turns a failed compile call into its exception and frees the native error.</summary>
+    internal static HyperscanException CompileFailure(string function, int code, CompileError* error)
+    {
+        if (error is null)
+        {
+            return HyperscanException.ForCall(function, code);
+        }
+
+        var message = Marshal.PtrToStringUTF8((nint)error->Message) ?? "unknown compile error";
+        var index = error->Expression;
+        _ = hs_free_compile_error(error);
+        return new HyperscanCompileException(index, message);
+    }
 
     [LibraryImport(LibraryName)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
