@@ -112,6 +112,37 @@ public sealed unsafe class HyperscanDatabase : IDisposable
     }
 
     /// <summary>
+    /// Makes <paramref name="scratch"/> large enough for this database as well (<c>hs_alloc_scratch</c> on an existing
+    /// scratch), so that one scratch serves several databases. The scratch must not be in use meanwhile.
+    /// </summary>
+    public void ReserveScratch(HyperscanScratch scratch)
+    {
+        ArgumentNullException.ThrowIfNull(scratch);
+        var handle = scratch.Handle;
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            var raw = handle.DangerousGetHandle();
+            var code = HyperscanNative.hs_alloc_scratch(_handle, &raw);
+            if (code != 0)
+            {
+                throw HyperscanException.ForCall("hs_alloc_scratch", code);
+            }
+
+            // libhs may have reallocated the scratch (freeing the old one) and handed back a new pointer.
+            handle.Attach(raw);
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>
     /// Scans <paramref name="data"/> (<c>hs_scan</c>), calling <paramref name="handler"/> for each match. Returns
     /// false when the handler stopped the scan. <paramref name="scratch"/> must have been created for this database
     /// (or cloned from one that was) and must not be in use by another scan. A native error throws

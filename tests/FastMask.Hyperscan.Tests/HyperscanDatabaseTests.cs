@@ -169,6 +169,27 @@ public class HyperscanDatabaseTests
     }
 
     [Fact]
+    public void ReserveScratch_OneScratchServesTwoDatabases()
+    {
+        using var small = HyperscanDatabase.Compile([new HyperscanExpression("x", Som, 1)]);
+        using var large = HyperscanDatabase.Compile(
+        [
+            new HyperscanExpression("[a-z]+@[a-z]+\\.[a-z]{2,}", Som, 2),
+            new HyperscanExpression("[0-9]{3}-[0-9]{2}-[0-9]{4}", Som, 3),
+        ]);
+        using var scratch = small.CreateScratch();
+
+        large.ReserveScratch(scratch);
+        var a = new Collector();
+        var b = new Collector();
+        small.Scan("x ab@cd.ef 123-45-6789"u8, scratch, ref a);
+        large.Scan("x ab@cd.ef 123-45-6789"u8, scratch, ref b);
+
+        Assert.Equal([(1u, 0UL, 1UL)], a.Sorted());
+        Assert.Equal([(2u, 2UL, 10UL), (3u, 11UL, 22UL)], b.Sorted());
+    }
+
+    [Fact]
     public void Scan_AfterDispose_ThrowsObjectDisposed()
     {
         var db = HyperscanDatabase.Compile([new HyperscanExpression("x", Som, 1)]);
