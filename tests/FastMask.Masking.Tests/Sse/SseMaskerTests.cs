@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using FastMask.Masking.Detection;
 using FastMask.Masking.Json;
 using FastMask.Masking.Operators;
 using FastMask.Masking.Policy;
@@ -168,12 +169,15 @@ public class SseMaskerTests
     [Fact]
     public void Feed_CrAtEndOfPieceThenLf_IsOneLineEnd()
     {
-        var stream = "data: " + Chunk("hi", finish: "stop") + "\r\n\r\n" + DoneEvent;
+        // The JSON spans two data lines; were the LF after the cut a blank line, half a document would be dispatched.
+        var json = Chunk("hi", finish: "stop");
+        var middle = json.IndexOf(",\"choices\"", StringComparison.Ordinal);
+        var stream = "data: " + json[..middle] + "\r\ndata: " + json[middle..] + "\r\n\r\n" + DoneEvent;
         var bytes = Encoding.UTF8.GetBytes(stream);
         var firstCr = stream.IndexOf('\r', StringComparison.Ordinal);
         using var context = NewContext();
         using var masker = new SseMasker(context, MaskDirection.Response);
-        var (result, output) = Run(masker, bytes, firstCr + 1, firstCr + 3);
+        var (result, output) = Run(masker, bytes, firstCr + 1);
         Assert.True(result.IsOk, result.ToString());
         var events = Parse(output);
         Assert.Equal(2, events.Count);
@@ -513,6 +517,88 @@ public class SseMaskerTests
         var again = masker.Feed(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(DoneEvent)), true, output, out _);
         Assert.Equal(first, again);
         Assert.Equal(0, output.WrittenCount);
+    }
+
+    /// <summary>The test policy plus a secret that counts only after a keyword (as AWS secret keys do).</summary>
+    private static CompiledPolicy PolicyWithKeywordDetector()
+    {
+        var p = TestPolicies.Create();
+        var secret = new PatternSpec("[A-Za-z0-9]{40}")
+        {
+            LeftBoundary = BoundaryClass.AlphaNumeric,
+            RightBoundary = BoundaryClass.AlphaNumeric,
+            ContextKeywords = ["secret"],
+            ContextWindow = 32,
+        };
+        var detectors = p.Detector.Definitions.Add(new DetectorDefinition(2, secret));
+        return new CompiledPolicy(
+            p.ApiVersion, p.Version, p.Levels, p.Entities.Add(new EntityInfo("AWS_SECRET_KEY", TestPolicies.Restricted)),
+            p.FieldRules, p.FieldNameRules, p.RequestActions, p.ResponseActions, EntityDetector.Create(detectors, DetectorEngineKind.Regex),
+            p.HashKey, p.RestoreTokensInResponse, p.Exemptions, p.Risk, p.Limits);
+    }
+
+    [Fact]
+    public void Feed_KeywordAlreadyEmitted_SecretAfterItIsStillMasked()
+    {
+        // One character per event: the keyword is emitted while the secret is still arriving, so only the context
+        // kept from emitted text lets the detector see both.
+        const string secret = "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY12";
+        var text = s_before + "the secret is " + secret + s_after;
+        using var context = new MaskContext(PolicyWithKeywordDetector());
+        var (result, events, output) = Mask(ContentStream(text.Select(c => c.ToString())), context);
+        Assert.True(result.IsOk, result.ToString());
+        Assert.Equal(s_before + "the secret is [AWS_SECRET_KEY]" + s_after, Collect(events, Content));
+        Assert.DoesNotContain("EXAMPLE", output, StringComparison.Ordinal);
+
+        // Without the keyword the same characters are not a secret.
+        using var plain = new MaskContext(PolicyWithKeywordDetector());
+        var (_, plainEvents, _) = Mask(ContentStream((s_before + "the value is " + secret + s_after).Select(c => c.ToString())), plain);
+        Assert.Contains(secret, Collect(plainEvents, Content), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Feed_LegacyTextAndRefusal_AreStreamsToo()
+    {
+        static string Legacy(string text, string? finish) =>
+            "{\"id\":\"cmpl-1\",\"object\":\"text_completion\",\"choices\":[{\"text\":\"" + text + "\",\"index\":0,\"logprobs\":null,\"finish_reason\":" + (finish is null ? "null" : "\"" + finish + "\"") + "}]}";
+        static string Refusal(string text, string? finish) =>
+            "{\"choices\":[{\"index\":0,\"delta\":{\"refusal\":\"" + text + "\"},\"finish_reason\":" + (finish is null ? "null" : "\"" + finish + "\"") + "}]}";
+
+        var legacy = Data(Legacy("mail john.doe@", null)) + Data(Legacy("example.com", null)) + Data(Legacy("", "stop")) + DoneEvent;
+        var (r1, e1, o1) = Mask(legacy);
+        Assert.True(r1.IsOk, r1.ToString());
+        Assert.Equal(4, e1.Count);
+        Assert.Equal("mail [EMAIL_ADDRESS]", Collect(e1, c => c.GetProperty("text").GetString()));
+        Assert.DoesNotContain("john", o1, StringComparison.Ordinal);
+
+        var refusal = Data(Refusal("no, 4111 1111 ", null)) + Data(Refusal("1111 1111", null)) + Data(Chunk(null, finish: "stop")) + DoneEvent;
+        var (r2, e2, o2) = Mask(refusal);
+        Assert.True(r2.IsOk, r2.ToString());
+        Assert.Equal(4, e2.Count);
+        Assert.Equal("no, [CREDIT_CARD]", Collect(e2, c => c.GetProperty("delta").TryGetProperty("refusal", out var v) ? v.GetString() : null));
+        Assert.DoesNotContain("4111", o2, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Feed_IndexAfterDelta_StillKeysTheStreams()
+    {
+        static string Late(string a, string b) =>
+            "{\"choices\":[{\"delta\":{\"content\":\"" + a + "\"},\"index\":1},{\"delta\":{\"content\":\"" + b + "\"},\"index\":0}]}";
+        var stream = Data(Late("x john.doe@", "y 4111 1111 ")) + Data(Late("example.com", "1111 1111")) + DoneEvent;
+        var (result, events, _) = Mask(stream);
+        Assert.True(result.IsOk, result.ToString());
+        Assert.Equal(4, events.Count);
+        Assert.Equal("x [EMAIL_ADDRESS]", Collect(events, Content, choice: 1));
+        Assert.Equal("y [CREDIT_CARD]", Collect(events, Content, choice: 0));
+    }
+
+    [Fact]
+    public void Feed_MoreTextStreamsThanLimit_IsAnError()
+    {
+        var options = new SseMaskerOptions { MaxTextStreams = 2 };
+        var stream = Data(Chunk("a", choice: 0)) + Data(Chunk("b", choice: 1)) + Data(Chunk("c", choice: 2)) + DoneEvent;
+        var (result, _, _) = Mask(stream, options: options);
+        Assert.Equal(MaskStatus.TokenTooLarge, result.Status);
     }
 
     [Fact]
