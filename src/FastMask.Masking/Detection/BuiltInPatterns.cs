@@ -12,7 +12,9 @@ namespace FastMask.Masking.Detection;
 /// backtracking finds is also the longest one, which is what Hyperscan reports. Where a suffix is optional but a
 /// validator could reject the longer form, the suffix is a separate pattern instead, so a rejected long match
 /// cannot hide a valid short one. Word edges are left to <see cref="PatternSpec.LeftBoundary"/> and
-/// <see cref="PatternSpec.RightBoundary"/>.
+/// <see cref="PatternSpec.RightBoundary"/>. Long tails are unbounded (<c>{40,}</c>) rather than capped
+/// (<c>{40,250}</c>): Hyperscan refuses large bounded repeats when it tracks the start of match, and the
+/// boundary and validator settle where a token ends.
 /// </remarks>
 internal static partial class BuiltInPatterns
 {
@@ -22,7 +24,7 @@ internal static partial class BuiltInPatterns
     private const string MonthName = "([Jj]an|[Ff]eb|[Mm]ar|[Aa]pr|[Mm]ay|[Jj]un|[Jj]ul|[Aa]ug|[Ss]ep|[Oo]ct|[Nn]ov|[Dd]ec)[a-z]{0,6}";
 
     // ---- EMAIL_ADDRESS ----
-    public const string Email = @"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,63}";
+    public const string Email = @"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}";
 
     // ---- CREDIT_CARD: issuer prefixes 2-6 (Mastercard 2-series and 5, Amex/Diners/JCB 3, Visa 4, Discover/UnionPay 6) ----
     public const string CardCompact = "[2-6][0-9]{12,18}";
@@ -76,11 +78,11 @@ internal static partial class BuiltInPatterns
     // ---- Cloud and API credentials ----
     public const string AwsAccessKey = "(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}";
     public const string AwsSecretKey = "[A-Za-z0-9/+=]{40}";
-    public const string GitHubToken = "gh[pousr]_[A-Za-z0-9]{36,251}";
+    public const string GitHubToken = "gh[pousr]_[A-Za-z0-9]{36,}";
     public const string GitHubFineGrainedToken = "github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}";
     public const string OpenAiLegacyKey = "sk-[A-Za-z0-9]{48}";
-    public const string OpenAiProjectKey = @"sk-(proj|svcacct|admin|None)-[A-Za-z0-9_\-]{40,250}";
-    public const string SlackToken = @"xox[abprs]-[0-9]{1,16}-[A-Za-z0-9\-]{8,250}";
+    public const string OpenAiProjectKey = @"sk-(proj|svcacct|admin|None)-[A-Za-z0-9_\-]{40,}";
+    public const string SlackToken = @"xox[abprs]-[0-9]{1,16}-[A-Za-z0-9\-]{8,}";
 
     // ---- JWT: header and payload are base64url JSON objects ('{"' encodes to eyJ); the signature may be empty ----
     public const string Jwt = @"eyJ[A-Za-z0-9_\-]{2,}\.[A-Za-z0-9_\-]{2,}\.[A-Za-z0-9_\-]*";
