@@ -140,7 +140,7 @@ public static class BuiltInEntities
                     Spec(BuiltInPatterns.PhoneE164, BuiltInPatterns.PhoneE164Regex, BoundaryClass.None, BoundaryClass.AlphaNumeric, ValidatorKind.PhoneNumber),
                     Spec(BuiltInPatterns.PhoneE164Spaced, BuiltInPatterns.PhoneE164SpacedRegex, BoundaryClass.None, BoundaryClass.AlphaNumeric, ValidatorKind.PhoneNumber),
                     Spec(BuiltInPatterns.PhoneInternational, BuiltInPatterns.PhoneInternationalRegex, BoundaryClass.None, BoundaryClass.AlphaNumeric, ValidatorKind.PhoneNumber),
-                    Spec(BuiltInPatterns.PhoneNanp, BuiltInPatterns.PhoneNanpRegex, BoundaryClass.AlphaNumeric, BoundaryClass.AlphaNumeric, ValidatorKind.PhoneNumber),
+                    Spec(BuiltInPatterns.PhoneNanp, BuiltInPatterns.PhoneNanpRegex, BoundaryClass.Token, BoundaryClass.Token, ValidatorKind.PhoneNumber),
                     Spec(BuiltInPatterns.PhoneUk, BuiltInPatterns.PhoneUkRegex, BoundaryClass.Token, BoundaryClass.AlphaNumeric, ValidatorKind.PhoneNumber),
                 ],
                 "phone", "phonenumber", "telephone", "telephonenumber", "tel", "mobile", "mobilenumber", "mobilephone", "cellphone", "fax"),

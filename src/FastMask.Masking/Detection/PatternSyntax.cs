@@ -21,6 +21,14 @@ public static class PatternSyntax
             return "the pattern is empty";
         }
 
+        // The subset check comes first: it names the construct (a backreference) where .NET's parser, with
+        // explicit capture on, would only say that a group number is undefined.
+        var reason = CheckSharedSubset(expression);
+        if (reason is not null)
+        {
+            return reason;
+        }
+
         Regex regex;
         try
         {
@@ -31,8 +39,7 @@ public static class PatternSyntax
             return $"not a valid regular expression: {e.Message}";
         }
 
-        return CheckSharedSubset(expression)
-            ?? (regex.IsMatch(string.Empty) ? "the pattern matches the empty string: every position would be a match" : null);
+        return regex.IsMatch(string.Empty) ? "the pattern matches the empty string: every position would be a match" : null;
     }
 
     private static string? CheckSharedSubset(string p)
