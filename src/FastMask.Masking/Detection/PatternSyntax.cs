@@ -7,8 +7,9 @@ namespace FastMask.Masking.Detection;
 /// and match identically, so a policy behaves the same whichever engine runs it.
 /// </summary>
 /// <remarks>
-/// Hyperscan matches bytes, has no lookarounds, backreferences or lazy quantifiers, and reports every match end
-/// (the longest wins); .NET matches UTF-16 characters and reads <c>\d</c>, <c>\w</c>, <c>\s</c> as Unicode classes.
+/// Hyperscan (in UTF-8 mode) has no lookarounds, backreferences or lazy quantifiers and reports every match end (the
+/// longest wins); .NET matches UTF-16 code units, so a character outside the BMP counts twice, and reads <c>\d</c>,
+/// <c>\w</c>, <c>\s</c> as Unicode classes.
 /// Anything whose meaning differs between the two is refused with the reason and the fix.
 /// </remarks>
 public static class PatternSyntax
@@ -53,7 +54,7 @@ public static class PatternSyntax
             var next = i + 1 < p.Length ? p[i + 1] : '\0';
             if (c > 0x7F)
             {
-                return "non-ASCII characters are not supported: Hyperscan matches the bytes of UTF-8 one at a time; write the pattern in ASCII";
+                return "non-ASCII characters are not supported: the engines differ on their case and on characters outside the BMP; write the pattern in ASCII";
             }
 
             if (c == '\\')
@@ -75,7 +76,7 @@ public static class PatternSyntax
                     inClass = false;
                     if (negatedClass && !IsUnboundedRepeat(p, i + 1))
                     {
-                        return "a negated class must be repeated with * or +: it matches one byte in Hyperscan and one character in .NET";
+                        return "a negated class must be repeated with * or +: .NET counts UTF-16 code units and Hyperscan whole characters, so bounded counts differ on emoji";
                     }
                 }
                 else if (c == '[' && next == ':')
@@ -106,8 +107,8 @@ public static class PatternSyntax
 
                     i++;
                     break;
-                case '.':
-                    return "'.' is not supported: it matches one byte in Hyperscan and one character in .NET; use an explicit class such as [A-Za-z0-9]";
+                case '.' when !IsUnboundedRepeat(p, i + 1):
+                    return "'.' must be repeated with * or +: .NET counts UTF-16 code units and Hyperscan whole characters, so bounded counts differ on emoji; use an explicit class such as [A-Za-z0-9]";
                 case '*' or '+' or '?' or '}' when next == '?':
                     return "lazy quantifiers are not supported: Hyperscan reports every match end and the longest match wins";
             }
@@ -133,7 +134,7 @@ public static class PatternSyntax
             case 'k':
                 return "backreferences are not supported: Hyperscan has none";
             case 'p' or 'P':
-                return "Unicode categories (\\p{...}) are not supported: Hyperscan matches bytes; use an explicit ASCII class";
+                return "Unicode categories (\\p{...}) are not supported: the engines' Unicode tables differ; use an explicit ASCII class";
             case 'G':
                 return "\\G is not supported: Hyperscan has no previous-match anchor";
             case 'u':
@@ -143,7 +144,7 @@ public static class PatternSyntax
             case 'x':
                 if (i + 3 < p.Length && int.TryParse(p.AsSpan(i + 2, 2), System.Globalization.NumberStyles.HexNumber, null, out var value) && value >= 0x80)
                 {
-                    return "characters above \\x7F are not supported: Hyperscan matches UTF-8 bytes one at a time";
+                    return "characters above \\x7F are not supported: write the pattern in ASCII";
                 }
 
                 return null;

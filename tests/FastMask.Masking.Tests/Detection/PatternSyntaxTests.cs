@@ -14,6 +14,8 @@ public class PatternSyntaxTests
     [InlineData(@"^whole-value$")]
     [InlineData(@"a(?:b|c){2,}")]
     [InlineData(@"\[[0-9]+\]\.\*")]
+    [InlineData("secret=.+")]
+    [InlineData("BEGIN.*END")]
     public void Validate_SharedSubset_ReturnsNull(string expression)
     {
         Assert.Null(PatternSyntax.Validate(expression));
@@ -37,7 +39,8 @@ public class PatternSyntaxTests
     [InlineData(@"\bword\b", "word boundaries")]
     [InlineData("(?>a+)b", "atomic groups are not supported")]
     [InlineData("(?i)abc", "inline options")]
-    [InlineData("a.c", "'.' is not supported")]
+    [InlineData("a.c", "'.' must be repeated with * or +")]
+    [InlineData("a.{2}", "'.' must be repeated with * or +")]
     [InlineData("[^x]{3}", "a negated class must be repeated with * or +")]
     [InlineData("[^x]+?", "a negated class must be repeated with * or +")]
     [InlineData(@"\p{L}+", "Unicode categories")]
