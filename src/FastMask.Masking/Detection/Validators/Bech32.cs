@@ -11,7 +11,7 @@ internal static class Bech32
 
     private static ReadOnlySpan<byte> Charset => "qpzry9x8gf2tvdw0s3jn54khce6mua7l"u8;
 
-    private static ReadOnlySpan<uint> Generator => [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
+    private static readonly uint[] s_generator = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
 
     public static bool IsValidSegwitAddress(ReadOnlySpan<byte> text, ReadOnlySpan<byte> expectedHrp)
     {
@@ -102,7 +102,7 @@ internal static class Bech32
         {
             if (((top >> i) & 1) != 0)
             {
-                chk ^= Generator[i];
+                chk ^= s_generator[i];
             }
         }
 

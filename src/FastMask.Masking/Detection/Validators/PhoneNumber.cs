@@ -92,9 +92,12 @@ internal static class PhoneNumber
         var shape = lengths[..groups];
         if (separator == '.')
         {
-            return !(shape.SequenceEqual([3, 3, 4]) || shape.SequenceEqual([1, 3, 3, 4]));
+            return !(IsShape(shape, 3, 3, 4) || (groups == 4 && shape[0] == 1 && IsShape(shape[1..], 3, 3, 4)));
         }
 
-        return separator == '-' && groups == 3 && (shape.SequenceEqual([4, 2, 2]) || shape.SequenceEqual([2, 2, 4]));
+        return separator == '-' && (IsShape(shape, 4, 2, 2) || IsShape(shape, 2, 2, 4));
     }
+
+    private static bool IsShape(ReadOnlySpan<int> shape, int a, int b, int c) =>
+        shape.Length == 3 && shape[0] == a && shape[1] == b && shape[2] == c;
 }

@@ -32,6 +32,45 @@ public class MatchValidatorsTests
     }
 
     [Fact]
+    public void IsValid_ValidAndRejectedInputs_AllocateNothing()
+    {
+        var inputs = new List<(ValidatorKind Kind, byte[] Text)>();
+        foreach (var row in Samples)
+        {
+            var kind = (ValidatorKind)row[0];
+            inputs.Add((kind, Utf8((string)row[1])));
+
+            // A JWT header that is base64url but not JSON is rejected through the JSON reader's exception.
+            if (kind != ValidatorKind.Jwt)
+            {
+                inputs.Add((kind, Utf8((string)row[2])));
+            }
+        }
+
+        inputs.Add((ValidatorKind.CryptoWallet, Utf8("bc1p5cyxnuxmeuwuvkwfem96lqzszd02n6xdcjrs20cac6yqjjwudpxqkedrcr")));
+        inputs.Add((ValidatorKind.CryptoWallet, Utf8("0x52908400098527886E0F7030069857D2E4169EE7")));
+        inputs.Add((ValidatorKind.IpAddress, Utf8("::ffff:192.0.2.128")));
+        inputs.Add((ValidatorKind.DateOfBirth, Utf8("March 5, 1990")));
+        foreach (var (kind, text) in inputs)
+        {
+            MatchValidators.IsValid(kind, text);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var accepted = 0;
+        for (var round = 0; round < 10; round++)
+        {
+            foreach (var (kind, text) in inputs)
+            {
+                accepted += MatchValidators.IsValid(kind, text) ? 1 : 0;
+            }
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(10 * (Samples.Count + 4), accepted);
+    }
+
+    [Fact]
     public void IsValid_EveryKindIsHandled()
     {
         var covered = new HashSet<ValidatorKind> { ValidatorKind.None };
