@@ -50,7 +50,9 @@ internal static partial class BuiltInPatterns
     public const string PhoneUk = @"0[1-9][0-9]{1,3}[ \-][0-9]{3,4}[ \-]?[0-9]{3,4}";
 
     // ---- IP_ADDRESS: candidates; the validator parses them ----
-    public const string IpV4 = @"[0-9]{1,3}(\.[0-9]{1,3})+";
+    // Three or four dots: a fifth part makes the candidate a version string the validator rejects, and decimals
+    // such as 12.50 never become candidates (an unbounded repeat ends a candidate at every digit after a dot).
+    public const string IpV4 = @"[0-9]{1,3}(\.[0-9]{1,3}){3,4}";
     public const string IpV6 = @"[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f]{0,4}){2,8}((\.[0-9]{1,3}){3})?";
 
     // ---- MAC_ADDRESS ----
@@ -61,7 +63,9 @@ internal static partial class BuiltInPatterns
     public const string AbaRouting = "[0-36-8][0-9]{8}";
 
     // ---- CRYPTO_WALLET ----
-    public const string BitcoinBase58 = "[13][1-9A-HJ-NP-Za-km-z]{25,34}";
+    // 25 bytes in Base58 take 33 or 34 characters unless the hash starts with zero bytes; the narrow width keeps
+    // candidates rare in base64 blobs, where runs of Base58 characters are common.
+    public const string BitcoinBase58 = "[13][1-9A-HJ-NP-Za-km-z]{32,33}";
     public const string BitcoinBech32 = "bc1[ac-hj-np-z02-9]{11,87}";
     public const string BitcoinBech32Upper = "BC1[AC-HJ-NP-Z02-9]{11,87}";
     public const string Ethereum = "0x[0-9A-Fa-f]{40}";

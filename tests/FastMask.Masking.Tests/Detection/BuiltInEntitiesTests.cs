@@ -131,7 +131,7 @@ public class BuiltInEntitiesTests
     [InlineData("use sk-learn-is-a-great-library-for-everyone-today")]
     [InlineData("placeholder xoxb-your-token-here and ghp_short")]
     [InlineData("ISBN 978-3-16-148410-0")]
-    [InlineData("versions 1.2.3.4.5 and 0.9.1.2")]
+    [InlineData("versions 1.2.3.4.5 and 0.9.1.2 and 1.2.3.4.5.6.7.8")]
     [InlineData("null mac 00:00:00:00:00:00 and broadcast ff:ff:ff:ff:ff:ff")]
     [InlineData("count 1234.5678.9012")]
     [InlineData("born in 2026-12-03T15:56:17Z logs")]
