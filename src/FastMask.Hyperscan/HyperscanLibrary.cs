@@ -62,6 +62,11 @@ public static class HyperscanLibrary
             {
                 Reason = $"libhs could not be loaded (install libhyperscan5): {e.Message}";
             }
+            catch (Exception e)
+            {
+                // Whatever else goes wrong while probing, the answer is "not available", never an exception.
+                Reason = $"libhs could not be probed: {e.GetType().Name}: {e.Message}";
+            }
         }
     }
 }
