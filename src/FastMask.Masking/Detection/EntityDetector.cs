@@ -13,13 +13,24 @@ public sealed class EntityDetector : IDisposable
     [ThreadStatic]
     private static MatchBuffer<RawMatch>? t_raw;
 
+    [ThreadStatic]
+    private static MatchBuffer<RawMatch>? t_keywords;
+
     private readonly IPatternScanner? _scanner;
+    private readonly int[] _scannerMap;
+    private readonly IPatternScanner? _gatedScanner;
+    private readonly int[] _gatedMap;
+    private readonly IPatternScanner? _keywordScanner;
     private readonly DetectorDefinition[] _definitions;
     private readonly byte[][]?[] _contextKeywords;
 
-    private EntityDetector(IPatternScanner? scanner, DetectorDefinition[] definitions, DetectorEngineKind engine)
+    private EntityDetector(DetectorDefinition[] definitions, DetectorEngineKind engine, Scanners scanners)
     {
-        _scanner = scanner;
+        _scanner = scanners.Main;
+        _scannerMap = scanners.MainMap;
+        _gatedScanner = scanners.Gated;
+        _gatedMap = scanners.GatedMap;
+        _keywordScanner = scanners.Keywords;
         _definitions = definitions;
         Engine = engine;
         _contextKeywords = new byte[][]?[definitions.Length];
@@ -53,18 +64,95 @@ public sealed class EntityDetector : IDisposable
         var resolved = ScannerFactory.Resolve(engine);
         if (definitions.IsDefaultOrEmpty)
         {
-            return new EntityDetector(null, [], resolved);
+            return new EntityDetector([], resolved, new Scanners(null, [], null, [], null));
         }
 
-        var patterns = new PatternSpec[definitions.Length];
-        for (var i = 0; i < patterns.Length; i++)
+        // Patterns that need a context keyword only run on texts that contain one of their keywords: a keyword scan
+        // is a few literals, while such patterns (a 40-character key shape) can match nearly everywhere in base64.
+        // The context check after the scan is unchanged, so the result is the same as scanning them always.
+        var main = new List<PatternSpec>();
+        var mainMap = new List<int>();
+        var gated = new List<PatternSpec>();
+        var gatedMap = new List<int>();
+        var keywords = new SortedSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < definitions.Length; i++)
         {
-            patterns[i] = definitions[i].Pattern;
+            var pattern = definitions[i].Pattern;
+            if (pattern.ContextKeywords is { Count: > 0 } context)
+            {
+                gated.Add(pattern);
+                gatedMap.Add(i);
+                foreach (var keyword in context)
+                {
+                    keywords.Add(keyword.ToLowerInvariant());
+                }
+            }
+            else
+            {
+                main.Add(pattern);
+                mainMap.Add(i);
+            }
         }
 
-        var scanner = ScannerFactory.Create(patterns, resolved);
-        return new EntityDetector(scanner, [.. definitions], scanner.Engine);
+        IPatternScanner? mainScanner = null, gatedScanner = null, keywordScanner = null;
+        try
+        {
+            mainScanner = main.Count > 0 ? CreateScanner(main, mainMap, resolved) : null;
+            if (gated.Count > 0)
+            {
+                gatedScanner = CreateScanner(gated, gatedMap, resolved);
+                keywordScanner = ScannerFactory.Create(KeywordPatterns(keywords), resolved);
+            }
+        }
+        catch
+        {
+            mainScanner?.Dispose();
+            gatedScanner?.Dispose();
+            throw;
+        }
+
+        return new EntityDetector([.. definitions], resolved, new Scanners(mainScanner, [.. mainMap], gatedScanner, [.. gatedMap], keywordScanner));
     }
+
+    private static IPatternScanner CreateScanner(List<PatternSpec> patterns, List<int> map, DetectorEngineKind engine)
+    {
+        try
+        {
+            return ScannerFactory.Create(patterns, engine);
+        }
+        catch (PatternCompileException e) when (e.PatternIndex >= 0)
+        {
+            // Report the definition's index, not the scanner-local one.
+            throw new PatternCompileException(map[e.PatternIndex], e.Message, e);
+        }
+    }
+
+    /// <summary>Each keyword as a case-insensitive literal: letters and digits as they are, anything else as <c>\xHH</c>.</summary>
+    private static List<PatternSpec> KeywordPatterns(SortedSet<string> keywords)
+    {
+        var patterns = new List<PatternSpec>(keywords.Count);
+        foreach (var keyword in keywords)
+        {
+            var expression = new StringBuilder(keyword.Length * 2);
+            foreach (var c in keyword)
+            {
+                if (char.IsAsciiLetterOrDigit(c))
+                {
+                    expression.Append(c);
+                }
+                else
+                {
+                    expression.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\x{(int)c:x2}");
+                }
+            }
+
+            patterns.Add(new PatternSpec(expression.ToString()) { CaseInsensitive = true });
+        }
+
+        return patterns;
+    }
+
+    private readonly record struct Scanners(IPatternScanner? Main, int[] MainMap, IPatternScanner? Gated, int[] GatedMap, IPatternScanner? Keywords);
 
     /// <summary>
     /// Clears <paramref name="results"/> and fills it with the entities in <paramref name="utf8"/>, sorted by
@@ -74,14 +162,26 @@ public sealed class EntityDetector : IDisposable
     public void Detect(ReadOnlySpan<byte> utf8, MatchBuffer<EntityMatch> results)
     {
         results.Clear();
-        if (_scanner is null || utf8.IsEmpty)
+        if (utf8.IsEmpty || _definitions.Length == 0)
         {
             return;
         }
 
         var raw = t_raw ??= new MatchBuffer<RawMatch>(32);
         raw.Clear();
-        _scanner.Scan(utf8, raw);
+        if (_scanner is not null)
+        {
+            _scanner.Scan(utf8, raw);
+            Remap(raw, 0, _scannerMap);
+        }
+
+        if (_gatedScanner is not null && HasKeyword(utf8))
+        {
+            var from = raw.Count;
+            _gatedScanner.Scan(utf8, raw);
+            Remap(raw, from, _gatedMap);
+        }
+
         if (raw.Count == 0)
         {
             return;
@@ -139,6 +239,25 @@ public sealed class EntityDetector : IDisposable
         results.Add(new EntityMatch(_definitions[last.Pattern].Entity, last.Start, last.End));
     }
 
+    private bool HasKeyword(ReadOnlySpan<byte> utf8)
+    {
+        var hits = t_keywords ??= new MatchBuffer<RawMatch>(8);
+        hits.Clear();
+        _keywordScanner!.Scan(utf8, hits);
+        return hits.Count > 0;
+    }
+
+    /// <summary>Scanner-local pattern indices to definition indices (declaration order decides ties).</summary>
+    private static void Remap(MatchBuffer<RawMatch> raw, int from, int[] map)
+    {
+        var items = raw.WritableItems;
+        for (var i = from; i < items.Length; i++)
+        {
+            var m = items[i];
+            items[i] = m with { Pattern = map[m.Pattern] };
+        }
+    }
+
     private bool Accept(ReadOnlySpan<byte> text, RawMatch m)
     {
         var spec = _definitions[m.Pattern].Pattern;
@@ -193,5 +312,10 @@ public sealed class EntityDetector : IDisposable
         return false;
     }
 
-    public void Dispose() => _scanner?.Dispose();
+    public void Dispose()
+    {
+        _scanner?.Dispose();
+        _gatedScanner?.Dispose();
+        _keywordScanner?.Dispose();
+    }
 }

@@ -43,6 +43,7 @@ internal sealed class HyperscanScanner : IPatternScanner
     private readonly HyperscanDatabase[] _spans = [];
     private readonly int[] _minWidths = [];
     private readonly int[] _maxWidths = [];
+    private readonly System.Buffers.SearchValues<byte>?[] _alphabets = [];
     private readonly HyperscanScratch? _prototype;
     private readonly ThreadLocal<Worker>? _workers;
     private int _disposed;
@@ -68,8 +69,10 @@ internal sealed class HyperscanScanner : IPatternScanner
         {
             _minWidths = new int[count];
             _maxWidths = new int[count];
+            _alphabets = new System.Buffers.SearchValues<byte>?[count];
             for (var i = 0; i < count; i++)
             {
+                _alphabets[i] = PatternAlphabet.TryCompute(patterns[i].Expression, patterns[i].CaseInsensitive);
                 var expression = ExpressionFor(patterns[i], i, startOfMatch: true);
                 _spans[i] = Compile([expression], indexBase: i);
                 var info = HyperscanExpressionInfo.Analyze(expression.Pattern, expression.Flags);
@@ -312,7 +315,7 @@ internal sealed class HyperscanScanner : IPatternScanner
                 var to = groupEnds[p];
                 if (to > from)
                 {
-                    var spans = FindSpans(owner._spans[p], owner._maxWidths[p], text, grouped.AsSpan(from, to - from));
+                    var spans = FindSpans(owner._spans[p], owner._maxWidths[p], owner._alphabets[p], text, grouped.AsSpan(from, to - from));
                     Reduce(owner._spans[p], owner._minWidths[p], text, p, spans, matches);
                 }
 
@@ -321,18 +324,23 @@ internal sealed class HyperscanScanner : IPatternScanner
         }
 
         /// <summary>Scans the windows that hold the leftmost starts of one pattern's matches ending at <paramref name="ends"/>.</summary>
-        private Span<Report> FindSpans(HyperscanDatabase database, int maxWidth, ReadOnlySpan<byte> text, Span<Report> ends)
+        /// <remarks>
+        /// A window reaches back by the pattern's maximum width, and never past the run of bytes of the pattern's
+        /// alphabet that holds the end: no match crosses a byte outside it. For unbounded patterns (an e-mail's
+        /// local part) that keeps the window to the word around the match instead of the whole text before it.
+        /// </remarks>
+        private Span<Report> FindSpans(HyperscanDatabase database, int maxWidth, System.Buffers.SearchValues<byte>? alphabet, ReadOnlySpan<byte> text, Span<Report> ends)
         {
             SortByEnd(ends);
             _spans.Count = 0;
-            var windowStart = Math.Max(0, ends[0].End - maxWidth);
+            var windowStart = WindowStart(text, ends[0].End, maxWidth, alphabet);
             var windowEnd = ends[0].End;
             for (var i = 1; i <= ends.Length; i++)
             {
                 if (i < ends.Length)
                 {
                     var end = ends[i].End;
-                    var start = Math.Max(0, end - maxWidth);
+                    var start = WindowStart(text, end, maxWidth, alphabet);
                     if (start <= windowEnd)
                     {
                         windowEnd = end;
@@ -349,6 +357,17 @@ internal sealed class HyperscanScanner : IPatternScanner
             }
 
             return _spans.Span;
+        }
+
+        private static int WindowStart(ReadOnlySpan<byte> text, int end, int maxWidth, System.Buffers.SearchValues<byte>? alphabet)
+        {
+            var start = Math.Max(0, end - maxWidth);
+            if (alphabet is not null)
+            {
+                start = Math.Max(start, text[start..end].LastIndexOfAnyExcept(alphabet) + 1 + start);
+            }
+
+            return start;
         }
 
         private void ScanWindow(HyperscanDatabase database, ReadOnlySpan<byte> text, int start, int end)

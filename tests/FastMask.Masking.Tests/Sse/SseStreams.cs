@@ -163,7 +163,7 @@ internal static class SseStreams
 
     public static (MaskError Result, string Output) Run(MaskContext context, string stream, SseMaskerOptions? options = null, params int[] cuts)
     {
-        using var masker = new SseMasker(context, Policy.MaskDirection.Response, options ?? SseMaskerOptions.Default);
+        using var masker = new SseMasker(context, FastMask.Masking.Policy.MaskDirection.Response, options ?? SseMaskerOptions.Default);
         return Run(masker, Encoding.UTF8.GetBytes(stream), cuts);
     }
 
