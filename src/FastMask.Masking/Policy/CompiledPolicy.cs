@@ -27,6 +27,7 @@ public sealed record FieldRule(PathSelector Path, int Entity);
 
 /// <summary>A field-name detector: a property whose normalised name matches is classified as <see cref="Entity"/>.</summary>
 /// <param name="NormalizedName">Lower-case ASCII with <c>_</c>, <c>-</c> and spaces removed (<c>dateofbirth</c>).</param>
+/// <param name="Entity">Index into <see cref="CompiledPolicy.Entities"/>.</param>
 public sealed record FieldNameRule(byte[] NormalizedName, int Entity);
 
 /// <summary>Members of <see cref="Group"/> see the listed levels unmasked in responses.</summary>
@@ -132,6 +133,11 @@ public sealed class CompiledPolicy : IDisposable
     public RiskSettings Risk { get; }
 
     public MaskerLimits Limits { get; }
+
+    private Operators.MaskPlan? _plan;
+
+    /// <summary>Operators prepared per entity and direction; built on first use (a race builds it twice, harmlessly).</summary>
+    internal Operators.MaskPlan Plan => _plan ??= new Operators.MaskPlan(this);
 
     public ImmutableArray<OperatorSpec> Actions(MaskDirection direction) =>
         direction == MaskDirection.Request ? RequestActions : ResponseActions;
