@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Compression;
+using FastMask.Masking;
 
 namespace FastMask.Gateway.Proxy;
 

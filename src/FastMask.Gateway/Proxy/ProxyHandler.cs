@@ -4,6 +4,7 @@ using System.IO.Pipelines;
 using System.Net;
 using FastMask.Gateway.Operations;
 using FastMask.Gateway.Serve;
+using FastMask.Masking;
 using FastMask.Masking.Json;
 using FastMask.Masking.Policy;
 using FastMask.Masking.Sse;
@@ -111,7 +112,19 @@ internal sealed partial class ProxyHandler
 
     private async Task ProxyAsync(HttpContext context, RouteRuntime route)
     {
-        var exchange = new MaskContext(route.Policy);
+        var exchange = route.Contexts.Rent();
+        try
+        {
+            await ProxyAsync(context, route, exchange);
+        }
+        finally
+        {
+            route.Contexts.Return(exchange);
+        }
+    }
+
+    private async Task ProxyAsync(HttpContext context, RouteRuntime route, MaskContext exchange)
+    {
         var body = await ReadRequestBodyAsync(context, route, exchange);
         if (body.Error is { } refused)
         {

@@ -31,6 +31,7 @@ internal sealed class RouteRuntime : IDisposable
         var upstream = new Uri(config.Upstream, UriKind.Absolute);
         _upstreamBase = upstream.GetLeftPart(UriPartial.Path).TrimEnd('/');
         Policy = policy;
+        Contexts = new MaskContextPool(policy);
         Credential = credential;
         StripHeaders = stripHeaders;
         Metrics = metrics;
@@ -63,6 +64,9 @@ internal sealed class RouteRuntime : IDisposable
     public string Prefix { get; }
 
     public CompiledPolicy Policy { get; }
+
+    /// <summary>Per-exchange masking state, reused.</summary>
+    public MaskContextPool Contexts { get; }
 
     public CredentialSource? Credential { get; }
 
@@ -116,5 +120,9 @@ internal sealed class RouteRuntime : IDisposable
     public Uri BuildTarget(PathString path, QueryString query) =>
         new(string.Concat(_upstreamBase, path.ToUriComponent(), query.ToUriComponent()), UriKind.Absolute);
 
-    public void Dispose() => Invoker.Dispose();
+    public void Dispose()
+    {
+        Invoker.Dispose();
+        Contexts.Dispose();
+    }
 }

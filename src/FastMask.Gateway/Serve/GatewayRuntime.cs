@@ -95,14 +95,23 @@ internal sealed class GatewayRuntime : IDisposable
 
         var admin = config.Admin is null ? null : LoadListener(config.Admin, "$.admin", environment, list);
 
-        var engine = DetectorEngineKind.Auto;
+        // The config's engine wins, then the environment's; with neither, each policy document decides.
+        DetectorEngineKind? engine = null;
         if (!string.IsNullOrEmpty(config.DetectorEngine))
         {
-            _ = ScannerFactory.TryParse(config.DetectorEngine, out engine); // validated above
+            _ = ScannerFactory.TryParse(config.DetectorEngine, out var configured); // validated above
+            engine = configured;
         }
-        else if (environment[ScannerFactory.EngineEnvironmentVariable] is string fromEnvironment && !ScannerFactory.TryParse(fromEnvironment, out engine))
+        else if (environment[ScannerFactory.EngineEnvironmentVariable] is string fromEnvironment && !string.IsNullOrWhiteSpace(fromEnvironment))
         {
-            list.Add(new ConfigError($"env:{ScannerFactory.EngineEnvironmentVariable}", "must be 'auto', 'hyperscan' or 'regex'"));
+            if (ScannerFactory.TryParse(fromEnvironment, out var requested))
+            {
+                engine = requested;
+            }
+            else
+            {
+                list.Add(new ConfigError($"env:{ScannerFactory.EngineEnvironmentVariable}", "must be 'auto', 'hyperscan' or 'regex'"));
+            }
         }
 
         var policies = new Dictionary<string, CompiledPolicy>(StringComparer.Ordinal);
@@ -113,7 +122,7 @@ internal sealed class GatewayRuntime : IDisposable
             var path = $"$.routes[{i}]";
             if (!policies.ContainsKey(route.Policy))
             {
-                if (LoadPolicy(route.Policy, engine, $"{path}.policy", list) is { } policy)
+                if (LoadPolicy(route.Policy, engine, environment, $"{path}.policy", list) is { } policy)
                 {
                     policies[route.Policy] = policy;
                 }
@@ -210,7 +219,7 @@ internal sealed class GatewayRuntime : IDisposable
         }
     }
 
-    private static CompiledPolicy? LoadPolicy(string file, DetectorEngineKind engine, string path, List<ConfigError> errors)
+    private static CompiledPolicy? LoadPolicy(string file, DetectorEngineKind? engine, IDictionary environment, string path, List<ConfigError> errors)
     {
         if (!File.Exists(file))
         {
@@ -218,10 +227,14 @@ internal sealed class GatewayRuntime : IDisposable
             return null;
         }
 
-        PolicyLoadResult result;
+        PolicyCompileResult result;
         try
         {
-            result = PolicyLoader.LoadFile(file, new PolicyCompileOptions { Engine = engine });
+            result = PolicyLoader.LoadFile(file, new PolicyCompileOptions
+            {
+                Engine = engine,
+                GetEnvironmentVariable = name => environment[name] as string,
+            });
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or PatternCompileException)
         {
@@ -229,7 +242,7 @@ internal sealed class GatewayRuntime : IDisposable
             return null;
         }
 
-        if (!result.Errors.IsDefaultOrEmpty || result.Policy is null)
+        if (!result.Success || !result.Errors.IsDefaultOrEmpty)
         {
             foreach (var error in result.Errors.IsDefault ? [] : result.Errors)
             {
