@@ -81,8 +81,9 @@ public static class GatewayConfigLoader
             ApplyOverrides(rootObject, environment, errors);
         }
 
-        using var document = JsonDocument.Parse(rootObject.ToJsonString(), s_documentOptions);
         var context = GatewayConfigJsonContext.Default;
+        FillDefaults(rootObject, context.GatewayConfig);
+        using var document = JsonDocument.Parse(rootObject.ToJsonString(), s_documentOptions);
         CheckShape(document.RootElement, context.GatewayConfig, "$", errors);
         if (errors.Count > 0)
         {
@@ -339,6 +340,59 @@ public static class GatewayConfigLoader
         {
             obj.Remove(actual!);
         }
+    }
+
+    /// <summary>
+    /// Copies the C# default of every setting the JSON leaves out. Source-generated deserialization builds init-only
+    /// records through an object initializer that passes <c>default(T)</c> for a missing member, which would turn a
+    /// missing <c>connectSeconds</c> into 0 instead of its documented default; the defaults stay written once, in the
+    /// records' initializers.
+    /// </summary>
+    private static void FillDefaults(JsonNode? node, JsonTypeInfo info)
+    {
+        if (info.Kind == JsonTypeInfoKind.Enumerable && node is JsonArray array)
+        {
+            var elementInfo = info.Options.GetTypeInfo(info.ElementType!);
+            foreach (var item in array)
+            {
+                FillDefaults(item, elementInfo);
+            }
+
+            return;
+        }
+
+        if (info.Kind != JsonTypeInfoKind.Object || node is not JsonObject obj)
+        {
+            return;
+        }
+
+        var defaults = DefaultsFor(info);
+        foreach (var property in info.Properties)
+        {
+            var value = FindProperty(obj, property.Name, out var actualName);
+            if (actualName is null && defaults?[property.Name] is { } fallback)
+            {
+                obj[property.Name] = value = fallback.DeepClone();
+            }
+
+            FillDefaults(value, info.Options.GetTypeInfo(property.PropertyType));
+        }
+    }
+
+    private static JsonObject? DefaultsFor(JsonTypeInfo info)
+    {
+        object? instance = info.Type.Name switch
+        {
+            nameof(GatewayConfig) => new GatewayConfig(),
+            nameof(ListenerConfig) => new ListenerConfig(),
+            nameof(CertificateConfig) => new CertificateConfig(),
+            nameof(RouteConfig) => new RouteConfig(),
+            nameof(CredentialConfig) => new CredentialConfig(),
+            nameof(TimeoutConfig) => new TimeoutConfig(),
+            nameof(LimitConfig) => new LimitConfig(),
+            _ => null,
+        };
+        return instance is null ? null : JsonSerializer.SerializeToNode(instance, info) as JsonObject;
     }
 
     /// <summary>
