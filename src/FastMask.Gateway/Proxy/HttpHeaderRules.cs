@@ -30,10 +30,10 @@ internal static class HttpHeaderRules
         "Host", "Content-Length", "Content-Encoding", "Accept-Encoding", "Expect", "X-Forwarded-For", "X-Forwarded-Proto",
         "X-Forwarded-Host", "Forwarded", "X-Request-Id");
 
-    /// <summary>Response headers that describe the upstream's body encoding, which the gateway re-encodes.</summary>
-    private static readonly FrozenSet<string> s_responseManaged = FrozenSet.Create(
+    /// <summary>Headers that describe the exact bytes of a body: wrong once the gateway has masked (or decoded) it.</summary>
+    private static readonly FrozenSet<string> s_bodyDescriptors = FrozenSet.Create(
         StringComparer.OrdinalIgnoreCase,
-        "Content-Length", "Content-Encoding", "Content-MD5", "Digest", "Repr-Digest", "Content-Digest", "ETag", "X-Request-Id");
+        "Content-Length", "Content-Encoding", "Content-MD5", "Digest", "Repr-Digest", "Content-Digest", "ETag");
 
     public static bool IsToken(string? value) =>
         !string.IsNullOrEmpty(value) && !value.AsSpan().ContainsAnyExcept(s_tokenChars);
@@ -44,7 +44,9 @@ internal static class HttpHeaderRules
 
     public static bool IsManagedByGateway(string name) => s_managed.Contains(name);
 
-    public static bool IsManagedInResponse(string name) => s_responseManaged.Contains(name);
+    public static bool DescribesBody(string name) => s_bodyDescriptors.Contains(name);
+
+    public static bool IsContentLength(string name) => string.Equals(name, "Content-Length", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Whether <paramref name="name"/> is listed in a <c>Connection</c> header value (those are hop-by-hop too).</summary>
     public static bool IsListedIn(ReadOnlySpan<char> connectionValue, string name)

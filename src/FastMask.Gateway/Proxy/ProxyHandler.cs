@@ -307,7 +307,7 @@ internal sealed partial class ProxyHandler
             message.Content = content;
         }
 
-        ProxyHeaders.CopyRequestHeaders(request, message, content, route, keepContentEncoding: body.PassThrough);
+        ProxyHeaders.CopyRequestHeaders(request, message, content, route, bodyUnchanged: body.PassThrough);
         if (content is not null && body.ContentType is not null && !content.Headers.Contains("Content-Type"))
         {
             content.Headers.TryAddWithoutValidation("Content-Type", body.ContentType);

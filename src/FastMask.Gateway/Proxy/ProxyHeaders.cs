@@ -29,10 +29,11 @@ internal static class ProxyHeaders
 
     /// <summary>
     /// Copies the caller's headers that may reach the upstream: not hop-by-hop (nor listed in <c>Connection</c>), not a
-    /// caller credential, not one the gateway sets itself, not stripped by config. Content headers go on
-    /// <paramref name="content"/> when there is a body, and are dropped otherwise.
+    /// caller credential, not one the gateway sets itself, not stripped by config, and not describing the body's bytes
+    /// unless the body passes through unchanged. Content headers go on <paramref name="content"/> when there is a
+    /// body, and are dropped otherwise.
     /// </summary>
-    public static void CopyRequestHeaders(HttpRequest request, HttpRequestMessage message, HttpContent? content, RouteRuntime route, bool keepContentEncoding)
+    public static void CopyRequestHeaders(HttpRequest request, HttpRequestMessage message, HttpContent? content, RouteRuntime route, bool bodyUnchanged)
     {
         var connection = request.Headers.Connection.ToString();
         foreach (var header in request.Headers)
@@ -43,16 +44,15 @@ internal static class ProxyHeaders
                 || HttpHeaderRules.IsHopByHop(name)
                 || HttpHeaderRules.IsCallerCredential(name)
                 || route.StripHeaders.Contains(name)
-                || (connection.Length > 0 && HttpHeaderRules.IsListedIn(connection, name)))
+                || (connection.Length > 0 && HttpHeaderRules.IsListedIn(connection, name))
+                || (HttpHeaderRules.DescribesBody(name) && (!bodyUnchanged || HttpHeaderRules.IsContentLength(name))))
             {
                 continue;
             }
 
             if (name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase))
             {
-                if (content is not null
-                    && !string.Equals(name, "Content-Length", StringComparison.OrdinalIgnoreCase)
-                    && (keepContentEncoding || !string.Equals(name, "Content-Encoding", StringComparison.OrdinalIgnoreCase)))
+                if (content is not null)
                 {
                     Add(content.Headers, name, header.Value);
                 }
@@ -92,7 +92,7 @@ internal static class ProxyHeaders
         if (HttpHeaderRules.IsHopByHop(name)
             || (connection.Length > 0 && HttpHeaderRules.IsListedIn(connection, name))
             || string.Equals(name, RequestId, StringComparison.OrdinalIgnoreCase)
-            || (!bodyUnchanged && HttpHeaderRules.IsManagedInResponse(name)))
+            || (!bodyUnchanged && HttpHeaderRules.DescribesBody(name)))
         {
             return;
         }

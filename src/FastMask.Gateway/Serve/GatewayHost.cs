@@ -80,6 +80,15 @@ public sealed partial class GatewayHost : IAsyncDisposable
             data = BuildApp(runtime, runtime.Listeners, options, isAdmin: false);
             var logger = data.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FastMask.Gateway");
             var proxy = new ProxyHandler(runtime, logger);
+            foreach (var route in runtime.Routes)
+            {
+                var routeName = route.Name;
+                if (route.Credential is { } credential)
+                {
+                    credential.RefreshFailed += _ => LogCredentialRefreshFailed(logger, routeName);
+                }
+            }
+
             data.Run(proxy.InvokeAsync);
 
             if (runtime.Admin is { } adminListener)
@@ -209,7 +218,8 @@ public sealed partial class GatewayHost : IAsyncDisposable
         var address = listener.Address;
         Action<ListenOptions> configure = options =>
         {
-            options.Protocols = HttpProtocols.Http1AndHttp2;
+            // HTTP/2 needs TLS (ALPN) in practice; a cleartext listener speaks HTTP/1.1 only, without Kestrel warning about it.
+            options.Protocols = listener.Certificate is null ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2;
             if (listener.Certificate is { } certificate)
             {
                 options.UseHttps(certificate);
@@ -254,6 +264,9 @@ public sealed partial class GatewayHost : IAsyncDisposable
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Gateway stopped")]
     private static partial void LogStopped(ILogger logger);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "The credential file of route {Route} changed but could not be read; the previous credential stays in use")]
+    private static partial void LogCredentialRefreshFailed(ILogger logger, string route);
 
     /// <summary>A host lifetime that does not subscribe to SIGTERM/SIGINT: the serve command owns the shutdown order.</summary>
     private sealed class NoSignalLifetime : IHostLifetime
