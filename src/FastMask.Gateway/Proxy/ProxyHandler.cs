@@ -355,6 +355,13 @@ internal sealed partial class ProxyHandler
 
         if (kind is not (BodyKind.Json or BodyKind.EventStream))
         {
+            if (kind == BodyKind.Missing)
+            {
+                // No type and no declared length: acceptable only if the body turns out to be empty.
+                await ForwardUntypedAsync(context, route, upstream, timeout);
+                return;
+            }
+
             if (!ContentTypes.Matches(contentType, route.PassThroughContentTypes))
             {
                 await RefuseAsync(context, GatewayError.UpstreamUnsupportedContent);
@@ -418,6 +425,29 @@ internal sealed partial class ProxyHandler
         response.ContentLength = output.WrittenCount;
         await response.BodyWriter.WriteAsync(output.WrittenMemory, context.RequestAborted);
         route.Metrics.ResponseBytes.Inc(output.WrittenCount);
+    }
+
+    private async Task ForwardUntypedAsync(HttpContext context, RouteRuntime route, HttpResponseMessage upstream, CancellationTokenSource timeout)
+    {
+        using var raw = new PooledBufferWriter(ReadChunkSize);
+        await using (var stream = await upstream.Content.ReadAsStreamAsync(timeout.Token))
+        {
+            if (await ReadAllAsync(context, route, stream, raw, timeout) is { } error)
+            {
+                await RefuseAsync(context, error);
+                return;
+            }
+        }
+
+        if (raw.WrittenCount != 0)
+        {
+            await RefuseAsync(context, GatewayError.UpstreamUnsupportedContent);
+            return;
+        }
+
+        context.Response.StatusCode = (int)upstream.StatusCode;
+        ProxyHeaders.CopyResponseHeaders(upstream, context.Response, bodyUnchanged: false);
+        context.Response.ContentLength = 0;
     }
 
     /// <summary>Reads the (decoded) upstream body whole, under the route's limit and idle timeout; null when it all arrived.</summary>

@@ -250,6 +250,34 @@ public sealed class ErrorResponseTests : IAsyncLifetime
         TestPolicies.AssertNoPlanted(error.Raw);
     }
 
+    [Fact]
+    public async Task UpstreamUntypedBody_Returns502()
+    {
+        _upstream.Respond = static async (context, _) => await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(TestPolicies.Email));
+
+        using var response = await Post("{}");
+
+        var error = await AssertError(response, 502, "upstream_error", "upstream_unsupported_content");
+        TestPolicies.AssertNoPlanted(error.Raw);
+    }
+
+    [Fact]
+    public async Task UpstreamUntypedEmptyBody_IsPassedOn()
+    {
+        _upstream.Respond = static async (context, _) =>
+        {
+            context.Response.StatusCode = 202;
+            context.Response.Headers["X-Upstream-Note"] = "accepted";
+            await context.Response.Body.FlushAsync();
+        };
+
+        using var response = await Post("{}");
+
+        Assert.Equal(202, (int)response.StatusCode);
+        Assert.Equal("accepted", Assert.Single(response.Headers.GetValues("X-Upstream-Note")));
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+    }
+
     [Theory]
     [InlineData("gzip")]
     [InlineData("br")]
