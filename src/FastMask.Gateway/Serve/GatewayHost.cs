@@ -33,6 +33,9 @@ public sealed record GatewayHostOptions
 
     /// <summary>Minimum level for the gateway's own log categories.</summary>
     public LogLevel MinimumLevel { get; init; } = LogLevel.Information;
+
+    /// <summary>An extra log sink (tests read what the gateway logs).</summary>
+    public ILoggerProvider? LoggerProvider { get; init; }
 }
 
 /// <summary>
@@ -190,6 +193,11 @@ public sealed partial class GatewayHost : IAsyncDisposable
                 o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
                 o.UseUtcTimestamp = true;
             });
+        }
+
+        if (options.LoggerProvider is { } provider)
+        {
+            builder.Logging.AddProvider(provider);
         }
 
         // Framework categories log request lines (with paths and query strings) at Information: keep them quiet, so no

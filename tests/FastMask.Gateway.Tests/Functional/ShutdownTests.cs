@@ -22,6 +22,7 @@ public sealed class ShutdownTests
 
         var inFlight = gateway.Client.PostAsync("/v1/chat/completions", new StringContent("{}", Encoding.UTF8, "application/json"));
         await entered.Task;
+        Assert.Contains("fastmask_requests_in_flight 1", await gateway.Admin!.GetStringAsync("/metrics"), StringComparison.Ordinal);
         var stopping = gateway.Host.StopAsync();
 
         Assert.True(gateway.Host.IsDraining);

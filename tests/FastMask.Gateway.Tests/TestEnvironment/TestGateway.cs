@@ -46,7 +46,8 @@ internal sealed class TestGateway : IAsyncDisposable
         Func<RouteConfig, TempDirectory, RouteConfig>? route = null,
         Func<GatewayConfig, GatewayConfig>? configure = null,
         string policy = TestPolicies.Redact,
-        IDictionary? environment = null)
+        IDictionary? environment = null,
+        Microsoft.Extensions.Logging.ILoggerProvider? logs = null)
     {
         var directory = new TempDirectory();
         try
@@ -63,7 +64,7 @@ internal sealed class TestGateway : IAsyncDisposable
             };
             config = configure?.Invoke(config) ?? config;
             environment ??= new Hashtable { [CredentialVariable] = CredentialValue };
-            var host = await GatewayHost.StartAsync(config, new GatewayHostOptions { Environment = environment, ConsoleLogging = false });
+            var host = await GatewayHost.StartAsync(config, new GatewayHostOptions { Environment = environment, ConsoleLogging = false, LoggerProvider = logs, MinimumLevel = Microsoft.Extensions.Logging.LogLevel.Debug });
             return new TestGateway(host, directory);
         }
         catch
