@@ -52,7 +52,19 @@ internal static class DemoUpstreamCommand
             return 2;
         }
 
-        await using var upstream = await DemoUpstream.StartAsync(listen, printBodies ? Console.Out : null);
+        DemoUpstream upstream;
+        try
+        {
+            upstream = await DemoUpstream.StartAsync(listen, printBodies ? Console.Out : null);
+        }
+        catch (IOException e)
+        {
+            // Kestrel reports an address in use as an IOException.
+            Console.Error.WriteLine($"fastmask demo-upstream: cannot listen: {e.Message}");
+            return 1;
+        }
+
+        await using var running = upstream;
         Console.WriteLine($"demo upstream listening on {upstream.Url} (Ctrl+C to stop)");
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Console.CancelKeyPress += (_, e) =>
