@@ -41,6 +41,9 @@ public enum ValidatorKind
     UrlWithCredentials,
     Jwt,
     DateOfBirth,
+
+    /// <summary>40 base64 characters that mix upper case, lower case and digits (rules out hex digests).</summary>
+    AwsSecretKey,
 }
 
 /// <summary>

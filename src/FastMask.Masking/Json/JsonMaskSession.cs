@@ -441,6 +441,15 @@ public sealed class JsonMaskSession : IDisposable
             return null;
         }
 
+        // Cheap shape checks first: a placeholder or token ("[EMAIL_ADDRESS]") or a streamed piece of arguments
+        // ("{\"city\":\"Par") cannot parse, and finding that out through the parser costs an exception.
+        var last = text.LastIndexOfAnyExcept(" \t\r\n"u8);
+        var second = text[(first + 1)..].IndexOfAnyExcept(" \t\r\n"u8);
+        if (text[last] != (text[first] == '{' ? '}' : ']') || second < 0 || !CanOpen(text[first], text[first + 1 + second]))
+        {
+            return null;
+        }
+
         _embedded ??= new JsonMaskSession(_context, _direction, _embeddedLevel + 1);
         _embeddedOutput ??= new PooledBufferWriter(text.Length + 64);
         _embeddedOutput.Clear();
@@ -462,6 +471,11 @@ public sealed class JsonMaskSession : IDisposable
                 return null;
         }
     }
+
+    /// <summary>Whether <paramref name="next"/> may follow <paramref name="open"/> in JSON: a member name or the end of an object, a value or the end of an array.</summary>
+    private static bool CanOpen(byte open, byte next) => open == '{'
+        ? next is (byte)'"' or (byte)'}'
+        : next is (byte)'"' or (byte)'{' or (byte)'[' or (byte)']' or (byte)'-' or (byte)'t' or (byte)'f' or (byte)'n' || (uint)(next - '0') <= 9;
 
     private enum ValueDisposition
     {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using FastMask.Masking.Detection;
 using FastMask.Masking.Json;
 using FastMask.Masking.Policy;
 
@@ -75,8 +76,18 @@ internal static class ValueMasker
             return false;
         }
 
+        WriteMasked(context, direction, text, matches.Items, output);
+        return true;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="text"/> with each of <paramref name="matches"/> (sorted by start, not overlapping, spans
+    /// inside the text) replaced by its operator; a match the caller keeps or is exempt from is copied. Counts nothing.
+    /// </summary>
+    public static void WriteMasked(MaskContext context, MaskDirection direction, ReadOnlySpan<byte> text, ReadOnlySpan<EntityMatch> matches, IBufferWriter<byte> output)
+    {
         var copied = 0;
-        foreach (var m in matches.Items)
+        foreach (var m in matches)
         {
             var action = ActionFor(context, direction, m.Entity);
             if (action is null || action.Kind == OperatorKind.Keep)
@@ -90,7 +101,6 @@ internal static class ValueMasker
         }
 
         output.Write(text[copied..]);
-        return true;
     }
 
     private static void WritePartial(EntityAction action, ReadOnlySpan<byte> value, IBufferWriter<byte> output)
