@@ -528,14 +528,8 @@ internal sealed partial class ProxyHandler
                 var status = masker.Feed(buffer, result.IsCompleted, masked, out var consumed);
                 consumedSoFar += buffer.Slice(0, consumed).Length;
                 reader.AdvanceTo(consumed, buffer.End);
-                if (status.IsError || (result.IsCompleted && !status.IsOk))
-                {
-                    // What this call produced is dropped with the rest: the stream is broken at this point.
-                    LogResponseRefused(_logger, route.Name, status.Status.ToString());
-                    cutOff = GatewayError.UpstreamInvalidResponse;
-                    break;
-                }
 
+                // Even with an error, what the masker wrote is whole events, masked: they go out before the cut.
                 if (masked.WrittenCount > 0)
                 {
                     var flushed = await response.BodyWriter.WriteAsync(masked.WrittenMemory, context.RequestAborted);
@@ -544,6 +538,13 @@ internal sealed partial class ProxyHandler
                     {
                         return;
                     }
+                }
+
+                if (status.IsError || (result.IsCompleted && !status.IsOk))
+                {
+                    LogResponseRefused(_logger, route.Name, status.Status.ToString());
+                    cutOff = GatewayError.UpstreamInvalidResponse;
+                    break;
                 }
 
                 if (result.IsCompleted)

@@ -47,6 +47,38 @@ public sealed class EventStreamTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EventStream_EventsReachCallerBeforeUpstreamFinishes()
+    {
+        var callerSawFirst = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _upstream.Respond = async (context, _) =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.WriteAsync("""data: {"choices":[{"index":0,"delta":{"role":"assistant","content":""}}]}""" + "\n\n");
+            await context.Response.Body.FlushAsync();
+            await callerSawFirst.Task;
+            await context.Response.WriteAsync("data: [DONE]\n\n");
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+
+        using var response = await _gateway.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var stream = await response.Content.ReadAsStreamAsync();
+        var received = new StringBuilder();
+        var buffer = new byte[1024];
+        while (!received.ToString().Contains("\n\n", StringComparison.Ordinal))
+        {
+            var read = await stream.ReadAsync(buffer);
+            Assert.NotEqual(0, read);
+            received.Append(Encoding.UTF8.GetString(buffer, 0, read));
+        }
+
+        // The first event arrived while the upstream was still waiting: the gateway flushes event by event.
+        Assert.Contains("\"role\":\"assistant\"", received.ToString(), StringComparison.Ordinal);
+        callerSawFirst.SetResult();
+        var rest = await new StreamReader(stream).ReadToEndAsync();
+        Assert.EndsWith("data: [DONE]\n\n", received + rest, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BrokenEventStream_IsCutOffWithErrorEvent()
     {
         _upstream.Respond = static async (context, _) =>
