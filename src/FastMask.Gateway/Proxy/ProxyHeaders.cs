@@ -1,0 +1,127 @@
+using System.Buffers;
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+
+namespace FastMask.Gateway.Proxy;
+
+/// <summary>Header copying in both directions, with the gateway's hygiene rules.</summary>
+internal static class ProxyHeaders
+{
+    public const string RequestId = "X-Request-Id";
+
+    /// <summary>Longest caller-supplied request id that is propagated; a longer or odd one is replaced.</summary>
+    public const int MaxRequestIdLength = 128;
+
+    private static readonly SearchValues<char> s_requestIdChars =
+        SearchValues.Create("-._:0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+    /// <summary>The caller's <c>X-Request-Id</c> when it is a plain identifier; otherwise a new random one.</summary>
+    public static string GetOrCreateRequestId(StringValues incoming)
+    {
+        if (incoming.Count == 1 && incoming[0] is { Length: > 0 and <= MaxRequestIdLength } id && !id.AsSpan().ContainsAnyExcept(s_requestIdChars))
+        {
+            return id;
+        }
+
+        return Guid.NewGuid().ToString("N");
+    }
+
+    /// <summary>
+    /// Copies the caller's headers that may reach the upstream: not hop-by-hop (nor listed in <c>Connection</c>), not a
+    /// caller credential, not one the gateway sets itself, not stripped by config, and not describing the body's bytes
+    /// unless the body passes through unchanged. Content headers go on <paramref name="content"/> when there is a
+    /// body, and are dropped otherwise.
+    /// </summary>
+    public static void CopyRequestHeaders(HttpRequest request, HttpRequestMessage message, HttpContent? content, RouteRuntime route, bool bodyUnchanged)
+    {
+        var connection = request.Headers.Connection.ToString();
+        foreach (var header in request.Headers)
+        {
+            var name = header.Key;
+            if (name.Length == 0
+                || name[0] == ':'
+                || HttpHeaderRules.IsHopByHop(name)
+                || HttpHeaderRules.IsCallerCredential(name)
+                || route.StripHeaders.Contains(name)
+                || (connection.Length > 0 && HttpHeaderRules.IsListedIn(connection, name))
+                || (HttpHeaderRules.DescribesBody(name) && (!bodyUnchanged || HttpHeaderRules.IsContentLength(name))))
+            {
+                continue;
+            }
+
+            if (name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase))
+            {
+                if (content is not null)
+                {
+                    Add(content.Headers, name, header.Value);
+                }
+
+                continue;
+            }
+
+            if (HttpHeaderRules.IsManagedByGateway(name))
+            {
+                continue;
+            }
+
+            Add(message.Headers, name, header.Value);
+        }
+    }
+
+    /// <summary>
+    /// Copies the upstream's response headers to the caller, except hop-by-hop ones and those describing a body the
+    /// gateway re-encodes (length, encoding, digests), unless the body passes through unchanged.
+    /// </summary>
+    public static void CopyResponseHeaders(HttpResponseMessage upstream, HttpResponse response, bool bodyUnchanged)
+    {
+        var connection = upstream.Headers.NonValidated.TryGetValues("Connection", out var connectionValues) ? connectionValues.ToString() : "";
+        foreach (var header in upstream.Headers.NonValidated)
+        {
+            CopyResponseHeader(header.Key, header.Value, response, connection, bodyUnchanged);
+        }
+
+        foreach (var header in upstream.Content.Headers.NonValidated)
+        {
+            CopyResponseHeader(header.Key, header.Value, response, connection, bodyUnchanged);
+        }
+    }
+
+    private static void CopyResponseHeader(string name, HeaderStringValues values, HttpResponse response, string connection, bool bodyUnchanged)
+    {
+        if (HttpHeaderRules.IsHopByHop(name)
+            || (connection.Length > 0 && HttpHeaderRules.IsListedIn(connection, name))
+            || string.Equals(name, RequestId, StringComparison.OrdinalIgnoreCase)
+            || (!bodyUnchanged && HttpHeaderRules.DescribesBody(name)))
+        {
+            return;
+        }
+
+        if (values.Count == 1)
+        {
+            response.Headers[name] = values.ToString();
+            return;
+        }
+
+        var array = new string[values.Count];
+        var i = 0;
+        foreach (var value in values)
+        {
+            array[i++] = value;
+        }
+
+        response.Headers[name] = array;
+    }
+
+    private static void Add(HttpHeaders headers, string name, StringValues value)
+    {
+        if (value.Count == 1)
+        {
+            headers.TryAddWithoutValidation(name, value.ToString());
+        }
+        else
+        {
+            headers.TryAddWithoutValidation(name, value.ToArray());
+        }
+    }
+}

@@ -1,0 +1,128 @@
+using System.Collections.Frozen;
+using System.Net;
+using FastMask.Gateway.Configuration;
+using FastMask.Gateway.Operations;
+using FastMask.Masking.Policy;
+using Microsoft.AspNetCore.Http;
+
+namespace FastMask.Gateway.Proxy;
+
+/// <summary>A route ready for the request path: names resolved, policy compiled, credential loaded, connection pool built.</summary>
+internal sealed class RouteRuntime : IDisposable
+{
+    private readonly string[] _methods;
+    private readonly string _upstreamBase;
+
+    public RouteRuntime(
+        RouteConfig config,
+        CompiledPolicy policy,
+        CredentialSource? credential,
+        FrozenSet<string> stripHeaders,
+        GatewayMetrics.RouteMetrics metrics)
+    {
+        Name = GatewayConfigValidator.NameOf(config);
+        Prefix = config.PathPrefix.Length > 1 ? config.PathPrefix.TrimEnd('/') : config.PathPrefix;
+        _methods = new string[config.Methods.IsDefault ? 0 : config.Methods.Length];
+        for (var i = 0; i < _methods.Length; i++)
+        {
+            _methods[i] = config.Methods[i].ToUpperInvariant();
+        }
+
+        var upstream = new Uri(config.Upstream, UriKind.Absolute);
+        _upstreamBase = upstream.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        Policy = policy;
+        Contexts = new MaskContextPool(policy);
+        Credential = credential;
+        StripHeaders = stripHeaders;
+        Metrics = metrics;
+        var timeouts = config.Timeouts ?? new TimeoutConfig();
+        ResponseTimeout = TimeSpan.FromSeconds(timeouts.ResponseSeconds);
+        IdleTimeout = TimeSpan.FromSeconds(timeouts.IdleSeconds);
+        var limits = config.Limits ?? new LimitConfig();
+        MaxRequestBodyBytes = limits.MaxRequestBodyBytes;
+        MaxResponseBodyBytes = limits.MaxResponseBodyBytes;
+        PassThroughContentTypes = config.PassThroughContentTypes.IsDefault ? [] : [.. config.PassThroughContentTypes];
+
+        // One pool per route, like a YARP cluster. Decompression is off: the gateway decodes itself, under its own
+        // size limit. No proxy, redirects or cookies: the upstream is exactly the configured one.
+        Handler = new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            ConnectTimeout = TimeSpan.FromSeconds(timeouts.ConnectSeconds),
+            PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+            EnableMultipleHttp2Connections = true,
+            ActivityHeadersPropagator = null,
+        };
+        Invoker = new HttpMessageInvoker(Handler, disposeHandler: true);
+    }
+
+    public string Name { get; }
+
+    public string Prefix { get; }
+
+    public CompiledPolicy Policy { get; }
+
+    /// <summary>Per-exchange masking state, reused.</summary>
+    public MaskContextPool Contexts { get; }
+
+    public CredentialSource? Credential { get; }
+
+    public FrozenSet<string> StripHeaders { get; }
+
+    public GatewayMetrics.RouteMetrics Metrics { get; }
+
+    public TimeSpan ResponseTimeout { get; }
+
+    public TimeSpan IdleTimeout { get; }
+
+    public long MaxRequestBodyBytes { get; }
+
+    public long MaxResponseBodyBytes { get; }
+
+    public string[] PassThroughContentTypes { get; }
+
+    public SocketsHttpHandler Handler { get; }
+
+    public HttpMessageInvoker Invoker { get; }
+
+    public bool Matches(string path)
+    {
+        if (Prefix == "/")
+        {
+            return true;
+        }
+
+        return path.StartsWith(Prefix, StringComparison.Ordinal) && (path.Length == Prefix.Length || path[Prefix.Length] == '/');
+    }
+
+    public bool AllowsMethod(string method)
+    {
+        if (_methods.Length == 0)
+        {
+            return true;
+        }
+
+        foreach (var allowed in _methods)
+        {
+            if (string.Equals(allowed, method, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The upstream URL for a request: base URL + the request's path and query, unchanged.</summary>
+    public Uri BuildTarget(PathString path, QueryString query) =>
+        new(string.Concat(_upstreamBase, path.ToUriComponent(), query.ToUriComponent()), UriKind.Absolute);
+
+    public void Dispose()
+    {
+        Invoker.Dispose();
+        Contexts.Dispose();
+    }
+}

@@ -1,0 +1,93 @@
+using System.Text;
+using FastMask.Gateway.Tests.Functional;
+using FastMask.Gateway.Tests.TestEnvironment;
+
+namespace FastMask.Gateway.Tests.Operations;
+
+public sealed class AdminEndpointTests : IAsyncLifetime
+{
+    private RecordingUpstream _upstream = null!;
+    private TestGateway _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        _upstream = await RecordingUpstream.StartAsync();
+        _gateway = await TestGateway.StartAsync(_upstream.Url);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        await _upstream.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Healthz_Returns200()
+    {
+        using var response = await _gateway.Admin!.GetAsync("/healthz");
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("ok\n", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Readyz_WhenStarted_Returns200_WhenDraining_Returns503()
+    {
+        using (var ready = await _gateway.Admin!.GetAsync("/readyz"))
+        {
+            Assert.Equal(200, (int)ready.StatusCode);
+        }
+
+        _gateway.Host.BeginDrain();
+
+        using var draining = await _gateway.Admin!.GetAsync("/readyz");
+        Assert.Equal(503, (int)draining.StatusCode);
+    }
+
+    [Fact]
+    public async Task AdminPaths_AreNotServedOnDataListener()
+    {
+        using var response = await _gateway.Client.GetAsync("/metrics");
+
+        Assert.Equal(404, (int)response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Metrics_AfterTraffic_ReportCountsWithoutRequestData()
+    {
+        _upstream.Respond = static (context, _) =>
+            RecordingUpstream.Json(context, 200, $$$"""{"content":"{{{TestPolicies.Ssn}}}"}""");
+        using (await _gateway.Client.PostAsync(
+            "/v1/chat/completions",
+            new StringContent($$$"""{"q":"{{{TestPolicies.Email}}} {{{TestPolicies.Email}}} {{{TestPolicies.Card}}}"}""", Encoding.UTF8, "application/json")))
+        {
+        }
+
+        using (await _gateway.Client.PostAsync("/v1/chat/completions", new StringContent(TestPolicies.Email, Encoding.UTF8, "text/plain")))
+        {
+        }
+
+        using (await _gateway.Client.GetAsync("/nowhere?email=" + TestPolicies.Email))
+        {
+        }
+
+        var metrics = await _gateway.Admin!.GetStringAsync("/metrics");
+
+        Assert.Contains("fastmask_requests_total{route=\"openai\",method=\"POST\",status=\"200\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("fastmask_requests_total{route=\"openai\",method=\"POST\",status=\"415\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("fastmask_requests_total{route=\"unmatched\",method=\"GET\",status=\"404\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("fastmask_masked_entities_total{entity=\"EMAIL_ADDRESS\",direction=\"request\"} 2", metrics, StringComparison.Ordinal);
+        Assert.Contains("fastmask_masked_entities_total{entity=\"CREDIT_CARD\",direction=\"request\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("fastmask_masked_entities_total{entity=\"US_SSN\",direction=\"response\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("fastmask_refusals_total{reason=\"unsupported_media_type\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("fastmask_refusals_total{reason=\"route_not_found\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("fastmask_request_duration_seconds_bucket{route=\"openai\",method=\"POST\",le=\"+Inf\"} 2", metrics, StringComparison.Ordinal);
+        Assert.Contains("fastmask_upstream_request_duration_seconds_count{route=\"openai\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("fastmask_requests_in_flight 0", metrics, StringComparison.Ordinal);
+        Assert.Contains("fastmask_detector_engine_info{engine=\"regex\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("fastmask_policy_info{route=\"openai\",policy_version=\"test-1\",api_version=\"fastmask/v1\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Matches("fastmask_request_body_bytes_total\\{route=\"openai\"\\} [1-9]", metrics);
+        Assert.Matches("fastmask_response_body_bytes_total\\{route=\"openai\"\\} [1-9]", metrics);
+        TestPolicies.AssertNoPlanted(metrics);
+    }
+}
