@@ -21,8 +21,11 @@ fi
 
 command=(dotnet run -c Release --project bench/FastMask.Benchmarks -- "${args[@]}")
 export FASTMASK_BENCH_RESULTS="${FASTMASK_BENCH_RESULTS:-$root/bench/results.md}"
-export FASTMASK_BENCH_COMMAND="${command[*]}"
+printf -v shown '%q ' "${command[@]}"
+export FASTMASK_BENCH_COMMAND="${shown% }"
+# Recorded in the summary: figures taken while other work loads the machine are not comparable.
+export FASTMASK_BENCH_LOAD_BEFORE="$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo -)"
 
-echo "running: ${command[*]}" >&2
+echo "running: $FASTMASK_BENCH_COMMAND" >&2
 "${command[@]}"
 echo "summary written to $FASTMASK_BENCH_RESULTS" >&2

@@ -36,9 +36,12 @@ public static class ResultsReport
             sb.AppendLine("```").AppendLine();
         }
 
+        // Other processes on the machine skew every figure; say how busy it was.
+        var loadBefore = Environment.GetEnvironmentVariable("FASTMASK_BENCH_LOAD_BEFORE");
+        sb.AppendLine(s_inv, $"Load average (1 min) on {Environment.ProcessorCount} logical cores: {(string.IsNullOrEmpty(loadBefore) ? "-" : loadBefore)} at the start, {LoadAverage()} at the end.").AppendLine();
         sb.AppendLine("Job: " + Describe(all) + ". MB/s is input bytes / mean time (10^6 bytes per second). "
-            + "Inputs are fed as multi-segment sequences of 4 KB segments. A figure is only as steady as the machine "
-            + "was quiet: see the error column of the BenchmarkDotNet reports.").AppendLine();
+            + "Inputs are fed as multi-segment sequences of 4 KB segments. ± is two standard errors of the mean; a "
+            + "figure is only as steady as the machine was quiet.").AppendLine();
 
         var json = Cases(all, nameof(JsonMaskBenchmarks));
         if (json.Count > 0)
@@ -182,6 +185,24 @@ public static class ResultsReport
     {
         var job = summaries.SelectMany(s => s.BenchmarksCases).FirstOrDefault()?.Job;
         return job is null ? "-" : job.DisplayInfo + " (" + job.ResolvedId + ")";
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            var text = File.ReadAllText("/proc/loadavg");
+            var space = text.IndexOf(' ', StringComparison.Ordinal);
+            return space > 0 ? text[..space] : "-";
+        }
+        catch (IOException)
+        {
+            return "-";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "-";
+        }
     }
 
     /// <summary>What FastMask found in one corpus document (Hyperscan engine, default policy).</summary>
