@@ -200,38 +200,38 @@ public sealed class JsonMaskSession : IDisposable
         {
             case JsonTokenType.StartObject:
             case JsonTokenType.StartArray:
-            {
-                if (_depth + 1 > _limits.MaxDepth)
                 {
-                    return FailStatus(MaskStatus.DepthLimitExceeded, _offset + start, $"objects and arrays nest deeper than {_limits.MaxDepth}");
-                }
+                    if (_depth + 1 > _limits.MaxDepth)
+                    {
+                        return FailStatus(MaskStatus.DepthLimitExceeded, _offset + start, $"objects and arrays nest deeper than {_limits.MaxDepth}");
+                    }
 
-                var begin = BeginValue(ref reader, input, start, ref emitted, output);
-                if (begin == ValueDisposition.Write)
-                {
-                    CopyRaw(input, start, end, output);
-                }
+                    var begin = BeginValue(ref reader, input, start, ref emitted, output);
+                    if (begin == ValueDisposition.Write)
+                    {
+                        CopyRaw(input, start, end, output);
+                    }
 
-                emitted = end;
-                ref var frame = ref _frames[++_depth];
-                frame = new Frame(reader.TokenType == JsonTokenType.StartArray);
-                return MaskStatus.Ok;
-            }
+                    emitted = end;
+                    ref var frame = ref _frames[++_depth];
+                    frame = new Frame(reader.TokenType == JsonTokenType.StartArray);
+                    return MaskStatus.Ok;
+                }
 
             case JsonTokenType.EndObject:
             case JsonTokenType.EndArray:
-            {
-                if (_suppressDepth < 0)
                 {
-                    EmitGap(input, emitted, start, dropComma: false, output);
-                    CopyRaw(input, start, end, output);
-                }
+                    if (_suppressDepth < 0)
+                    {
+                        EmitGap(input, emitted, start, dropComma: false, output);
+                        CopyRaw(input, start, end, output);
+                    }
 
-                emitted = end;
-                _depth--;
-                EndValue();
-                return MaskStatus.Ok;
-            }
+                    emitted = end;
+                    _depth--;
+                    EndValue();
+                    return MaskStatus.Ok;
+                }
 
             case JsonTokenType.PropertyName:
                 OnPropertyName(ref reader, input, start, end, ref emitted, output);

@@ -322,81 +322,81 @@ internal sealed class ChunkRewriter : IDisposable
                             break;
 
                         case Node.Choice:
-                        {
-                            slot = _slot[parent];
-                            ref var choice = ref _choices[slot];
-                            switch (prop)
                             {
-                                case Prop.Index when type == JsonTokenType.Number && reader.TryGetInt32(out var index) && index >= 0:
-                                    choice.Index = index;
-                                    break;
-                                case Prop.FinishReason when type == JsonTokenType.String && reader.ValueSpan.Length > 0:
-                                    choice.Finishing = true;
-                                    break;
-                                case Prop.Text:
-                                    if (!AddField(ref reader, StreamField.Text, slot, -1, start))
-                                    {
-                                        return InvalidUtf8(start);
-                                    }
+                                slot = _slot[parent];
+                                ref var choice = ref _choices[slot];
+                                switch (prop)
+                                {
+                                    case Prop.Index when type == JsonTokenType.Number && reader.TryGetInt32(out var index) && index >= 0:
+                                        choice.Index = index;
+                                        break;
+                                    case Prop.FinishReason when type == JsonTokenType.String && reader.ValueSpan.Length > 0:
+                                        choice.Finishing = true;
+                                        break;
+                                    case Prop.Text:
+                                        if (!AddField(ref reader, StreamField.Text, slot, -1, start))
+                                        {
+                                            return InvalidUtf8(start);
+                                        }
 
-                                    break;
-                                case Prop.Delta:
-                                    if (type == JsonTokenType.StartObject)
-                                    {
-                                        node = Node.Delta;
-                                        choice.HasDelta = true;
-                                        _edits.Add(new Edit(EditKind.InsertInDelta, start + 1, start + 1, slot));
-                                    }
-                                    else
-                                    {
-                                        choice.DeltaBlocked = true;
-                                    }
+                                        break;
+                                    case Prop.Delta:
+                                        if (type == JsonTokenType.StartObject)
+                                        {
+                                            node = Node.Delta;
+                                            choice.HasDelta = true;
+                                            _edits.Add(new Edit(EditKind.InsertInDelta, start + 1, start + 1, slot));
+                                        }
+                                        else
+                                        {
+                                            choice.DeltaBlocked = true;
+                                        }
 
-                                    break;
-                                case Prop.Logprobs when type != JsonTokenType.Null:
-                                    if (isContainer)
-                                    {
-                                        reader.Skip();
-                                    }
+                                        break;
+                                    case Prop.Logprobs when type != JsonTokenType.Null:
+                                        if (isContainer)
+                                        {
+                                            reader.Skip();
+                                        }
 
-                                    _edits.Add(new Edit(EditKind.Null, start, (int)reader.BytesConsumed, slot));
-                                    continue;
+                                        _edits.Add(new Edit(EditKind.Null, start, (int)reader.BytesConsumed, slot));
+                                        continue;
+                                }
+
+                                break;
                             }
-
-                            break;
-                        }
 
                         case Node.Delta:
-                        {
-                            slot = _slot[parent];
-                            ref var choice = ref _choices[slot];
-                            switch (prop)
                             {
-                                case Prop.Content:
-                                case Prop.Refusal:
-                                    if (!AddField(ref reader, prop == Prop.Content ? StreamField.Content : StreamField.Refusal, slot, -1, start))
-                                    {
-                                        return InvalidUtf8(start);
-                                    }
+                                slot = _slot[parent];
+                                ref var choice = ref _choices[slot];
+                                switch (prop)
+                                {
+                                    case Prop.Content:
+                                    case Prop.Refusal:
+                                        if (!AddField(ref reader, prop == Prop.Content ? StreamField.Content : StreamField.Refusal, slot, -1, start))
+                                        {
+                                            return InvalidUtf8(start);
+                                        }
 
-                                    break;
-                                case Prop.ToolCalls:
-                                    if (type == JsonTokenType.StartArray)
-                                    {
-                                        node = Node.ToolCalls;
-                                        choice.HasToolCalls = true;
-                                        _edits.Add(new Edit(EditKind.InsertInToolCalls, start + 1, start + 1, slot));
-                                    }
-                                    else
-                                    {
-                                        choice.ToolCallsBlocked = true;
-                                    }
+                                        break;
+                                    case Prop.ToolCalls:
+                                        if (type == JsonTokenType.StartArray)
+                                        {
+                                            node = Node.ToolCalls;
+                                            choice.HasToolCalls = true;
+                                            _edits.Add(new Edit(EditKind.InsertInToolCalls, start + 1, start + 1, slot));
+                                        }
+                                        else
+                                        {
+                                            choice.ToolCallsBlocked = true;
+                                        }
 
-                                    break;
+                                        break;
+                                }
+
+                                break;
                             }
-
-                            break;
-                        }
 
                         case Node.ToolCalls:
                             if (type == JsonTokenType.StartObject)
