@@ -2,20 +2,24 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assertNoPii, client, lastUserText, marker, pii, upstreamRequestWith } from './support.mjs';
 
-// Parameter names are chosen off the built-in field-name rules (email, phone, ssn...): under the default policy
-// such a name marks its whole value, and a JSON schema's `properties.email` object is a value like any other.
+// Parameter names on purpose match the built-in field-name rules (email, phone): name rules classify scalar values
+// only, so a JSON schema's `properties.email` object must reach the model unchanged (asserted below).
 const tools = [
   {
     type: 'function',
     function: {
       name: 'send_receipt',
       description: 'Send a receipt by e-mail.',
-      parameters: { type: 'object', properties: { recipient: { type: 'string' }, amount: { type: 'number' } }, required: ['recipient'] },
+      parameters: {
+        type: 'object',
+        properties: { email: { type: 'string', description: 'where to send it' }, amount: { type: 'number' } },
+        required: ['email'],
+      },
     },
   },
   {
     type: 'function',
-    function: { name: 'lookup_customer', parameters: { type: 'object', properties: { query: { type: 'string' } } } },
+    function: { name: 'lookup_customer', parameters: { type: 'object', properties: { query: { type: 'string' }, phone: { type: 'string' } } } },
   },
 ];
 

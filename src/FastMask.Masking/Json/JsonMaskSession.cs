@@ -41,6 +41,7 @@ public sealed class JsonMaskSession : IDisposable
     private readonly ulong[] _ruleStates;
     private readonly ulong[] _rootStates;
     private readonly int[] _covered;
+    private readonly int[] _nameCovered;
     private readonly Frame[] _frames;
 
     private readonly PooledBufferWriter _decoded = new(1024);
@@ -79,6 +80,7 @@ public sealed class JsonMaskSession : IDisposable
         var depths = _limits.MaxDepth + 2;
         _ruleStates = new ulong[depths * Math.Max(_ruleCount, 1)];
         _covered = new int[depths];
+        _nameCovered = new int[depths];
         _frames = new Frame[depths];
         Reset();
     }
@@ -124,6 +126,7 @@ public sealed class JsonMaskSession : IDisposable
         _pendingGap.Clear();
         rootStates.CopyTo(_ruleStates);
         _covered[0] = rootCovered;
+        _nameCovered[0] = -1;
     }
 
 
@@ -257,12 +260,8 @@ public sealed class JsonMaskSession : IDisposable
             covered = AdvanceRules(ref reader, isProperty: true, index: 0, covered);
         }
 
-        if (!_policy.FieldNameRules.IsDefaultOrEmpty)
-        {
-            covered = MatchFieldName(ref reader, covered);
-        }
-
         _covered[_depth] = covered;
+        _nameCovered[_depth] = _policy.FieldNameRules.IsDefaultOrEmpty ? -1 : MatchFieldName(ref reader);
         ref var frame = ref _frames[_depth];
         if (covered >= 0 && ValueMasker.ActionFor(_context, _direction, covered) is { Kind: OperatorKind.Remove })
         {
@@ -297,10 +296,24 @@ public sealed class JsonMaskSession : IDisposable
         }
 
         var covered = _covered[_depth];
+        var byName = _nameCovered[_depth] >= 0 && Stronger(covered, _nameCovered[_depth]) != covered;
+        if (byName)
+        {
+            covered = _nameCovered[_depth];
+        }
+
         var action = covered >= 0 ? ValueMasker.ActionFor(_context, _direction, covered) : null;
         var type = reader.TokenType;
         MaskStatus status;
-        if (type == JsonTokenType.Null || (type != JsonTokenType.String && (action is null || action.Kind == OperatorKind.Keep)))
+        if (byName && action is { Kind: OperatorKind.Remove } && type != JsonTokenType.Null)
+        {
+            // The member was kept when its name was read (the value's type was not known yet): the value goes.
+            output.Write("null"u8);
+            _context.StatsFor(_direction).Add(covered);
+            _changes++;
+            status = MaskStatus.Ok;
+        }
+        else if (type == JsonTokenType.Null || (type != JsonTokenType.String && (action is null || action.Kind == OperatorKind.Keep)))
         {
             // null carries nothing to mask; numbers and booleans are only masked by a field rule.
             CopyRaw(input, start, end, output);
@@ -528,6 +541,7 @@ public sealed class JsonMaskSession : IDisposable
 
         frame.Index++;
         _covered[_depth] = covered;
+        _nameCovered[_depth] = -1;
         if (covered >= 0 && ValueMasker.ActionFor(_context, _direction, covered) is { Kind: OperatorKind.Remove })
         {
             EmitGap(input, emitted, start, dropComma: true, output);
@@ -633,7 +647,12 @@ public sealed class JsonMaskSession : IDisposable
         return covered;
     }
 
-    private int MatchFieldName(ref Utf8JsonReader reader, int covered)
+    /// <summary>
+    /// The entity a field-name rule gives the member's value, or -1. Name rules classify scalar values only: a
+    /// property called <c>email</c> that holds an object is a container (a JSON schema's <c>properties.email</c> in
+    /// a tool definition), and what it holds is classified by path rules and detectors, not by its parent's name.
+    /// </summary>
+    private int MatchFieldName(ref Utf8JsonReader reader)
     {
         const int MaxName = 64;
         Span<byte> raw = stackalloc byte[MaxName * 2];
@@ -647,7 +666,7 @@ public sealed class JsonMaskSession : IDisposable
             var length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
             if (length > raw.Length)
             {
-                return covered;
+                return -1;
             }
 
             try
@@ -656,7 +675,7 @@ public sealed class JsonMaskSession : IDisposable
             }
             catch (InvalidOperationException)
             {
-                return covered;
+                return -1;
             }
         }
 
@@ -671,7 +690,7 @@ public sealed class JsonMaskSession : IDisposable
 
             if (n == MaxName)
             {
-                return covered;
+                return -1;
             }
 
             normalized[n++] = (uint)(b - 'A') <= 'Z' - 'A' ? (byte)(b | 0x20) : b;
@@ -681,11 +700,11 @@ public sealed class JsonMaskSession : IDisposable
         {
             if (normalized[..n].SequenceEqual(rule.NormalizedName))
             {
-                return Stronger(covered, rule.Entity);
+                return rule.Entity;
             }
         }
 
-        return covered;
+        return -1;
     }
 
     private int Stronger(int current, int candidate)

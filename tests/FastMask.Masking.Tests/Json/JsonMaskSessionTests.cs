@@ -185,6 +185,26 @@ public class JsonMaskSessionTests
     }
 
     [Fact]
+    public void Mask_FieldNameRule_LeavesContainersToPathRulesAndDetectors()
+    {
+        // A tool definition's JSON schema names its parameters; the schema itself is not personal data.
+        var policy = TestPolicies.Create(fieldNames: [("email", "EMAIL_ADDRESS", TestPolicies.Confidential), ("dob", "DATE_OF_BIRTH", TestPolicies.Restricted)]);
+        const string json = "{\"parameters\":{\"properties\":{\"email\":{\"type\":\"string\",\"description\":\"to a@b.io\"}}},\"email\":\"x\",\"dob\":[1990]}";
+        var (result, output) = Mask(policy, json);
+        Assert.True(result.IsOk, result.ToString());
+        Assert.Equal("{\"parameters\":{\"properties\":{\"email\":{\"type\":\"string\",\"description\":\"to [EMAIL_ADDRESS]\"}}},\"email\":\"[EMAIL_ADDRESS]\",\"dob\":[1990]}", output);
+    }
+
+    [Fact]
+    public void Mask_FieldNameRuleWithRemove_NullsTheScalarValue()
+    {
+        var policy = TestPolicies.Create(restricted: new OperatorSpec(OperatorKind.Remove), fieldNames: [("dob", "DATE_OF_BIRTH", TestPolicies.Restricted)]);
+        var (result, output) = Mask(policy, "{\"a\":1,\"dob\":\"1990-01-02\",\"b\":2}");
+        Assert.True(result.IsOk, result.ToString());
+        Assert.Equal("{\"a\":1,\"dob\":null,\"b\":2}", output);
+    }
+
+    [Fact]
     public void Mask_KeptFieldStillScannedByDetectors()
     {
         var policy = TestPolicies.Create(fields: [("$.note", "NOTE", TestPolicies.Public)]);
