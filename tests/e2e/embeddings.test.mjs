@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assertNoPii, client, marker, pii, upstreamRequestWith } from './support.mjs';
 
-// The demo upstream returns float arrays only, so the client is asked for floats (its default is base64).
+// Most tests ask for floats; the last one uses the client's default (base64, decoded by the client).
 const encoding_format = 'float';
 
 test('embeddings: a string input reaches the model masked', async () => {
@@ -53,4 +53,14 @@ test('embeddings: the vector of a value equals the vector of its placeholder', a
   const [masked, placeholder, other] = response.data.map((d) => d.embedding);
   assert.deepEqual(masked, placeholder);
   assert.notDeepEqual(masked, other);
+});
+
+test("embeddings: the client's default base64 encoding decodes to the float vector", async () => {
+  const input = `${marker('b64')} nothing sensitive here`;
+
+  const floats = await client().embeddings.create({ model: 'text-embedding-3-small', input, encoding_format });
+  const decoded = await client().embeddings.create({ model: 'text-embedding-3-small', input });
+
+  assert.equal(decoded.data[0].embedding.length, 8);
+  assert.deepEqual(decoded.data[0].embedding, floats.data[0].embedding.map((v) => Math.fround(v)));
 });

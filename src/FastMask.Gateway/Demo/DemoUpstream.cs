@@ -298,6 +298,8 @@ public sealed class DemoUpstream : IAsyncDisposable
     private static async Task EmbeddingsAsync(HttpContext context, JsonElement root)
     {
         var model = root.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : ModelId;
+        // OpenAI clients ask for base64 (little-endian float32) by default and decode it themselves.
+        var base64 = root.TryGetProperty("encoding_format", out var format) && format.ValueKind == JsonValueKind.String && format.ValueEquals("base64"u8);
         var inputs = new List<string>();
         if (root.TryGetProperty("input", out var input))
         {
@@ -323,13 +325,28 @@ public sealed class DemoUpstream : IAsyncDisposable
                 w.WriteStartObject();
                 w.WriteString("object", "embedding");
                 w.WriteNumber("index", i);
-                w.WriteStartArray("embedding");
-                foreach (var value in Embed(inputs[i]))
+                var vector = Embed(inputs[i]);
+                if (base64)
                 {
-                    w.WriteNumberValue(value);
+                    var bytes = new byte[vector.Length * sizeof(float)];
+                    for (var k = 0; k < vector.Length; k++)
+                    {
+                        System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(k * sizeof(float)), vector[k]);
+                    }
+
+                    w.WriteString("embedding", Convert.ToBase64String(bytes));
+                }
+                else
+                {
+                    w.WriteStartArray("embedding");
+                    foreach (var value in vector)
+                    {
+                        w.WriteNumberValue(value);
+                    }
+
+                    w.WriteEndArray();
                 }
 
-                w.WriteEndArray();
                 w.WriteEndObject();
             }
 
