@@ -25,6 +25,9 @@
 #   DURATION=10  WARMUP=3    seconds per measured run / per warm-up run
 #   CONNECTIONS=32  THREADS=1   wrk connections and threads
 #   ROUNDS=2     how many times the whole matrix is run; the report shows the best round per case and every round
+#   PREWARM=5    seconds of load per proxy and body before the first round (lets YARP's JIT reach its final tier)
+#   ENGINE_MB=32 megabytes of each body masked offline (`fastmask mask --ndjson`) to separate masking cost from
+#                proxy overhead; 0 skips it
 #   STARTUP_RUNS=5   gateway starts for startup-to-first-response (median)
 #   LOAD_CORES=0  PROXY_CORES=1   taskset CPU lists
 #   BASE_PORT=18080   ports BASE_PORT..BASE_PORT+9 on 127.0.0.1
@@ -40,6 +43,8 @@ WARMUP=${WARMUP:-3}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-1}
 ROUNDS=${ROUNDS:-2}
+PREWARM=${PREWARM:-5}
+ENGINE_MB=${ENGINE_MB:-32}
 STARTUP_RUNS=${STARTUP_RUNS:-5}
 LOAD_CORES=${LOAD_CORES:-0}
 PROXY_CORES=${PROXY_CORES:-1}
@@ -338,19 +343,33 @@ CLK_TCK=$(getconf CLK_TCK)
 LOAD_CORE_ID=${LOAD_CORES%%[,-]*}
 PROXY_CORE_ID=${PROXY_CORES%%[,-]*}
 
+wrk_run() { # wrk_run SECONDS URL OUTFILE [extra wrk args]
+  local seconds=$1 url=$2 out=$3
+  shift 3
+  taskset -c "$LOAD_CORES" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 5s "$@" -s "$HERE/chat.lua" "$url" >"$out" 2>&1
+}
+
+if [ "$PREWARM" -gt 0 ]; then
+  log "pre-warming every proxy for $PREWARM s per body"
+  for body in "${BODIES[@]}"; do
+    for target in "${TARGETS[@]}"; do
+      [ "$target" != direct ] || continue
+      BODY_FILE="$HERE/bodies/chat-$body.json" wrk_run "$PREWARM" "http://127.0.0.1:$(target_port "$target")$REQUEST_PATH" "$RAW/prewarm-$target-$body.txt"
+    done
+  done
+fi
+
 for round in $(seq "$ROUNDS"); do
   for body in "${BODIES[@]}"; do
     for target in "${TARGETS[@]}"; do
       url="http://127.0.0.1:$(target_port "$target")$REQUEST_PATH"
       pid=$(target_pid "$target")
       export BODY_FILE="$HERE/bodies/chat-$body.json"
-      taskset -c "$LOAD_CORES" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" --timeout 5s -s "$HERE/chat.lua" "$url" \
-        >"$RAW/warmup-$round-$target-$body.txt" 2>&1
+      wrk_run "$WARMUP" "$url" "$RAW/warmup-$round-$target-$body.txt"
       ticks0=$(cpu_ticks "$pid")
       read -r lb0 lt0 < <(core_jiffies "$LOAD_CORE_ID")
       read -r pb0 pt0 < <(core_jiffies "$PROXY_CORE_ID")
-      taskset -c "$LOAD_CORES" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s --latency -s "$HERE/chat.lua" "$url" \
-        >"$RAW/run-$round-$target-$body.txt" 2>&1
+      wrk_run "$DURATION" "$url" "$RAW/run-$round-$target-$body.txt" --latency
       ticks1=$(cpu_ticks "$pid")
       read -r lb1 lt1 < <(core_jiffies "$LOAD_CORE_ID")
       read -r pb1 pt1 < <(core_jiffies "$PROXY_CORE_ID")
@@ -374,6 +393,48 @@ FM_HWM=$(awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$PID_FM/status")
 curl -s "http://127.0.0.1:$PORT_ADMIN_FM/metrics" >"$RAW/fastmask-metrics.txt" || true
 curl -s "http://127.0.0.1:$PORT_ADMIN_FM_OFF/metrics" >"$RAW/fastmask-off-metrics.txt" || true
 cp "$TMP"/fastmask.log "$TMP"/fastmask-off.log "$RAW/" 2>/dev/null || true
+statuses() { # what the gateway's own metrics counted, by status
+  grep -oE '^fastmask_requests_total\{[^}]*status="[0-9]+"\} [0-9.e+]+' "$1" 2>/dev/null |
+    sed -E 's/.*status="([0-9]+)"\} (.*)/\1 \2/' | awk '{ printf "%s%s × %d", sep, $1, $2; sep = ", " }'
+}
+FM_STATUSES=$(statuses "$RAW/fastmask-metrics.txt" || true)
+FM_OFF_STATUSES=$(statuses "$RAW/fastmask-off-metrics.txt" || true)
+FM_REFUSALS=$(grep -oE '^fastmask_refusals_total\{reason="[a-z_]+"\} [0-9.e+]+' "$RAW/fastmask-metrics.txt" 2>/dev/null |
+  sed -E 's/.*reason="([a-z_]+)"\} (.*)/\1 \2/' | awk '{ printf "%s%s × %d", sep, $1, $2; sep = ", " }' || true)
+
+# --- masking cost without HTTP ---------------------------------------------------------------------------------------------
+# The same bodies masked offline by the same binary (`fastmask mask --ndjson`, request direction), pinned to the proxy
+# core: the CPU time of a file with many copies minus that of a file with one copy (start-up and detector compilation),
+# per document. Set against the gateway's CPU per request, it separates masking cost from HTTP proxying cost.
+declare -A ENGINE_US ENGINE_MBS
+cpu_seconds() { # CPU seconds (user + system) of one command, run pinned to the proxy core
+  local TIMEFORMAT='%3U %3S'
+  { time taskset -c "$PROXY_CORES" "$@" >/dev/null 2>&1; } 2>&1 | awk '{ print $1 + $2 }'
+}
+if [ "$ENGINE_MB" -gt 0 ]; then
+  log "masking the bodies offline ($ENGINE_MB MB each, fastmask mask --ndjson) on core $PROXY_CORES"
+  for body in "${BODIES[@]}"; do
+    size=$(wc -c <"$HERE/bodies/chat-$body.json")
+    docs=$((ENGINE_MB * 1000000 / size))
+    yes "$(cat "$HERE/bodies/chat-$body.json")" | head -n "$docs" >"$TMP/many-$body.ndjson" || true
+    head -n 1 "$TMP/many-$body.ndjson" >"$TMP/one-$body.ndjson"
+    for policy in fastmask fastmask-off; do
+      policy_file="$ROOT/policies/default.json"
+      [ "$policy" = fastmask ] || policy_file="$TMP/policy-off.json"
+      best=""
+      for _ in 1 2; do
+        many=$(cpu_seconds "$FASTMASK" mask --policy "$policy_file" --ndjson "$TMP/many-$body.ndjson")
+        one=$(cpu_seconds "$FASTMASK" mask --policy "$policy_file" --ndjson "$TMP/one-$body.ndjson")
+        net=$(awk -v a="$many" -v b="$one" 'BEGIN { d = a - b; print (d > 0) ? d : 0.001 }')
+        best=$(awk -v a="$net" -v b="${best:-$net}" 'BEGIN { print (a < b) ? a : b }')
+      done
+      ENGINE_US[$policy-$body]=$(awk -v t="$best" -v n=$((docs - 1)) 'BEGIN { printf "%.1f", t * 1e6 / n }')
+      ENGINE_MBS[$policy-$body]=$(awk -v t="$best" -v n=$((docs - 1)) -v s="$size" 'BEGIN { printf "%.0f", n * s / t / 1e6 }')
+      log "offline $policy $body: ${ENGINE_US[$policy-$body]} us per document, ${ENGINE_MBS[$policy-$body]} MB/s"
+    done
+  done
+fi
+
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- report ------------------------------------------------------------------------------------------------------------
@@ -382,6 +443,7 @@ BEST="$TMP/best.tsv"
 sort -t$'\t' -k2,2 -k3,3 -k4,4gr "$RESULTS" | awk -F'\t' '!seen[$2 FS $3]++' >"$BEST"
 field() { awk -F'\t' -v t="$1" -v b="$2" -v f="$3" '$2 == t && $3 == b { print $f }' "$BEST"; }
 ratio() { awk -v a="$(field "$1" "$3" 4)" -v b="$(field "$2" "$3" 4)" 'BEGIN { printf "%.2f", b ? a / b : 0 }'; }
+cpu_ratio() { awk -v a="$(field "$1" "$3" 9)" -v b="$(field "$2" "$3" 9)" 'BEGIN { printf "%.2f", a ? b / a : 0 }'; }
 verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r >= t) ? "met" : "**missed**" }'; }
 ms() { awk -v u="$1" 'BEGIN { printf "%.2f", u / 1000 }'; }
 
@@ -404,7 +466,7 @@ ANY_ERRORS=$(awk -F'\t' '$8 > 0' "$RESULTS" | wc -l)
   echo "| Kernel | $(uname -sr) |"
   echo "| Load average (1/5/15 min) | at start $LOAD_START, at end $LOAD_END (other processes were not stopped) |"
   echo "| Pinning (taskset) | core $PROXY_CORES: the proxy under test (nginx proxy, YARP, fastmask, fastmask-off; one loaded at a time) · core $LOAD_CORES: wrk and the upstream nginx |"
-  echo "| Load | wrk $THREADS thread(s), $CONNECTIONS connections, ${WARMUP} s warm-up (discarded) + ${DURATION} s measured per case, $ROUNDS round(s); best round per case shown |"
+  echo "| Load | wrk $THREADS thread(s), $CONNECTIONS connections, ${PREWARM} s pre-warm per proxy and body before round 1, then per case ${WARMUP} s warm-up (discarded) + ${DURATION} s measured; $ROUNDS round(s), best round per case shown |"
   echo "| Requests | POST $REQUEST_PATH, \`Content-Type: application/json\`, bodies \`loadtest/bodies/chat-1k.json\` (1024 B) and \`chat-16k.json\` (16384 B), OpenAI chat with PII |"
   echo "| Upstream | nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'), 1 worker, fixed chat.completion JSON ($(printf '%s' "$UPSTREAM_RESPONSE" | wc -c) B, holds an email and a phone number) |"
   echo "| nginx proxy | 1 worker, \`proxy_pass\` to an upstream block with \`keepalive 64\`, HTTP/1.1 upstream, default proxy buffering, \`client_body_buffer_size 64k\`, access log off |"
@@ -437,6 +499,39 @@ ANY_ERRORS=$(awk -F'\t' '$8 > 0' "$RESULTS" | wc -l)
   echo "| fastmask (masking) ÷ YARP pass-through | $R_MASK_YARP_1K | $(ratio fastmask yarp 16k) | ≥ 1.0: $(verdict "$R_MASK_YARP_1K" 1.0) |"
   echo "| fastmask-off (no masking) ÷ nginx pass-through | $R_OFF_NGINX_1K | $(ratio fastmask-off nginx 16k) | (no target) |"
   echo
+  echo "The same ratios from CPU time per request instead of RPS (requests per second one whole core could serve:"
+  echo "nginx's CPU µs per request ÷ fastmask's). Less sensitive to other processes taking turns on the cores:"
+  echo
+  echo "| Ratio (CPU) | 1 KB | 16 KB |"
+  echo "| --- | ---: | ---: |"
+  echo "| fastmask ÷ nginx | $(cpu_ratio fastmask nginx 1k) | $(cpu_ratio fastmask nginx 16k) |"
+  echo "| fastmask ÷ YARP | $(cpu_ratio fastmask yarp 1k) | $(cpu_ratio fastmask yarp 16k) |"
+  echo "| fastmask-off ÷ nginx | $(cpu_ratio fastmask-off nginx 1k) | $(cpu_ratio fastmask-off nginx 16k) |"
+  echo
+  echo "Status codes counted by the gateways' own metrics over the whole run (warm-ups included): fastmask ${FM_STATUSES:-n/a};"
+  echo "fastmask-off ${FM_OFF_STATUSES:-n/a}; refusals (fastmask): ${FM_REFUSALS:-none}. wrk saw no error responses unless the"
+  echo "Errors column says so: a 499, or a 400 \`malformed_request\`, is a request whose connection wrk closed at the end of"
+  echo "a run, while the gateway was still waiting for the response or for the rest of the body (the gateway counts a"
+  echo "body cut off by the caller as 400)."
+  echo
+  if [ "$ENGINE_MB" -gt 0 ]; then
+    echo "## Masking cost without HTTP"
+    echo
+    echo "The same bodies masked offline by the same binary (\`fastmask mask --ndjson\`, request direction, $ENGINE_MB MB per"
+    echo "body, pinned to core $PROXY_CORES; start-up and detector compilation subtracted), next to the gateway's CPU per request:"
+    echo
+    echo "| Body | Policy | Offline CPU µs per document | Offline MB/s | Gateway CPU µs per request |"
+    echo "| --- | --- | ---: | ---: | ---: |"
+    for body in "${BODIES[@]}"; do
+      for policy in fastmask fastmask-off; do
+        echo "| $body | $policy | ${ENGINE_US[$policy-$body]} | ${ENGINE_MBS[$policy-$body]} | $(field "$policy" "$body" 9) |"
+      done
+    done
+    echo
+    echo "Gateway minus offline is what HTTP (Kestrel, the upstream client, headers, metrics) and the response direction"
+    echo "cost per request; fastmask minus fastmask-off is what the detectors cost."
+    echo
+  fi
   echo "## Gateway startup and memory"
   echo
   echo "| Measure | Value | Target |"
