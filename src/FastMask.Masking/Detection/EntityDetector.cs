@@ -21,6 +21,14 @@ public sealed class EntityDetector : IDisposable
     private readonly IPatternScanner? _gatedScanner;
     private readonly int[] _gatedMap;
     private readonly IPatternScanner? _keywordScanner;
+    private readonly int _maxContextWindow;
+
+    /// <summary>
+    /// Longest match a context-gated pattern is looked for, in bytes past the end of its context window. Such
+    /// patterns are short shapes (a bare SSN, a routing number, a date, a 40-character key); a longer match is cut
+    /// at this length and then fails its boundary check.
+    /// </summary>
+    internal const int MaxGatedMatchBytes = 256;
     private readonly DetectorDefinition[] _definitions;
     private readonly byte[][]?[] _contextKeywords;
 
@@ -32,6 +40,14 @@ public sealed class EntityDetector : IDisposable
         _gatedMap = scanners.GatedMap;
         _keywordScanner = scanners.Keywords;
         _definitions = definitions;
+        foreach (var d in definitions)
+        {
+            if (d.Pattern.ContextKeywords is { Count: > 0 })
+            {
+                _maxContextWindow = Math.Max(_maxContextWindow, d.Pattern.ContextWindow);
+            }
+        }
+
         Engine = engine;
         _contextKeywords = new byte[][]?[definitions.Length];
         for (var i = 0; i < definitions.Length; i++)
@@ -175,11 +191,9 @@ public sealed class EntityDetector : IDisposable
             Remap(raw, 0, _scannerMap);
         }
 
-        if (_gatedScanner is not null && HasKeyword(utf8))
+        if (_gatedScanner is not null)
         {
-            var from = raw.Count;
-            _gatedScanner.Scan(utf8, raw);
-            Remap(raw, from, _gatedMap);
+            ScanNearKeywords(utf8, raw);
         }
 
         if (raw.Count == 0)
@@ -239,12 +253,70 @@ public sealed class EntityDetector : IDisposable
         results.Add(new EntityMatch(_definitions[last.Pattern].Entity, last.Start, last.End));
     }
 
-    private bool HasKeyword(ReadOnlySpan<byte> utf8)
+    /// <summary>
+    /// Runs the context-gated patterns only where their context check can pass: a match counts when a keyword ends
+    /// before it and starts at most <see cref="PatternSpec.ContextWindow"/> bytes before it, so each keyword opens a
+    /// region from its end to its start plus the window plus <see cref="MaxGatedMatchBytes"/>. Regions that touch are
+    /// merged and scanned as slices; spans are shifted back to offsets in the whole text, where boundaries and
+    /// context are checked as for every other match.
+    /// </summary>
+    private void ScanNearKeywords(ReadOnlySpan<byte> utf8, MatchBuffer<RawMatch> raw)
     {
         var hits = t_keywords ??= new MatchBuffer<RawMatch>(8);
         hits.Clear();
         _keywordScanner!.Scan(utf8, hits);
-        return hits.Count > 0;
+        if (hits.Count == 0)
+        {
+            return;
+        }
+
+        var keywords = hits.WritableItems;
+        keywords.Sort(static (a, b) => a.End.CompareTo(b.End));
+        int regionStart = -1, regionEnd = -1;
+        foreach (var k in keywords)
+        {
+            var start = k.End;
+            var end = (int)Math.Min(utf8.Length, (long)k.Start + _maxContextWindow + MaxGatedMatchBytes);
+            if (start >= end)
+            {
+                continue;
+            }
+
+            if (regionEnd >= start)
+            {
+                regionEnd = Math.Max(regionEnd, end);
+                continue;
+            }
+
+            ScanRegion(utf8, regionStart, regionEnd, raw);
+            regionStart = start;
+            regionEnd = end;
+        }
+
+        ScanRegion(utf8, regionStart, regionEnd, raw);
+    }
+
+    private void ScanRegion(ReadOnlySpan<byte> utf8, int start, int end, MatchBuffer<RawMatch> raw)
+    {
+        if (start < 0 || end <= start)
+        {
+            return;
+        }
+
+        // Keyword hits end on character boundaries, but a region's far end may cut a multi-byte character.
+        while (end < utf8.Length && (utf8[end] & 0xC0) == 0x80)
+        {
+            end++;
+        }
+
+        var from = raw.Count;
+        _gatedScanner!.Scan(utf8[start..end], raw);
+        var items = raw.WritableItems;
+        for (var i = from; i < items.Length; i++)
+        {
+            var m = items[i];
+            items[i] = new RawMatch(_gatedMap[m.Pattern], m.Start + start, m.End + start);
+        }
     }
 
     /// <summary>Scanner-local pattern indices to definition indices (declaration order decides ties).</summary>
