@@ -59,6 +59,7 @@ internal sealed partial class ProxyHandler
         var routeMetrics = route?.Metrics ?? _runtime.Unmatched;
         var metrics = _runtime.Metrics;
         metrics.InFlight.Inc();
+        var callerGone = false;
         try
         {
             if (_runtime.State.IsDraining)
@@ -80,8 +81,12 @@ internal sealed partial class ProxyHandler
         }
         catch (BadHttpRequestException e)
         {
-            // Kestrel found the request malformed while the body was read (a truncated chunk, a body that stalled).
-            if (!response.HasStarted)
+            // Kestrel found the request malformed while the body was read (a truncated chunk, a body that stalled),
+            // or the caller closed the connection before its body was complete: then nobody is left to answer, and
+            // the request is counted as 499 below. Kestrel exposes no reason code, only its message.
+            callerGone = context.RequestAborted.IsCancellationRequested
+                || e.Message.StartsWith("Unexpected end of request content", StringComparison.Ordinal);
+            if (!response.HasStarted && !callerGone)
             {
                 await RefuseAsync(context, new GatewayError(e.StatusCode, "invalid_request_error", "malformed_request", "The request could not be read."));
             }
@@ -105,7 +110,7 @@ internal sealed partial class ProxyHandler
         finally
         {
             metrics.InFlight.Dec();
-            var status = context.RequestAborted.IsCancellationRequested && !response.HasStarted ? 499 : response.StatusCode;
+            var status = (context.RequestAborted.IsCancellationRequested || callerGone) && !response.HasStarted ? 499 : response.StatusCode;
             routeMetrics.Completed(request.Method, status, Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
     }

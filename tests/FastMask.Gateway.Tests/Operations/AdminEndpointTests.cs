@@ -53,6 +53,31 @@ public sealed class AdminEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Metrics_CallerDisconnectsMidBody_CountedAs499()
+    {
+        var address = _gateway.Client.BaseAddress!;
+        using (var socket = new System.Net.Sockets.TcpClient())
+        {
+            await socket.ConnectAsync(address.Host, address.Port);
+            var stream = socket.GetStream();
+            var head = $"POST /v1/chat/completions HTTP/1.1\r\nHost: {address.Authority}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{\"q\":\"abc";
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+            await stream.FlushAsync();
+        }
+
+        // The gateway records the request once it notices the connection is gone; poll, bounded by count.
+        var metrics = string.Empty;
+        for (var i = 0; i < 200 && !metrics.Contains("status=\"499\"", StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(25);
+            metrics = await _gateway.Admin!.GetStringAsync("/metrics");
+        }
+
+        Assert.Contains("fastmask_requests_total{route=\"openai\",method=\"POST\",status=\"499\"} 1", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("status=\"400\"", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Metrics_AfterTraffic_ReportCountsWithoutRequestData()
     {
         _upstream.Respond = static (context, _) =>
