@@ -33,29 +33,4 @@ public sealed class MaskStats
         Array.Clear(_counts);
         Total = 0;
     }
-
-    /// <summary>
-    /// The risk score of what was found under <paramref name="policy"/>: for each occurrence, the weight of
-    /// its level plus the weight of its entity.
-    /// </summary>
-    public int RiskScore(Policy.CompiledPolicy policy)
-    {
-        var risk = policy.Risk;
-        long score = 0;
-        for (var e = 0; e < _counts.Length && e < policy.Entities.Length; e++)
-        {
-            var n = _counts[e];
-            if (n == 0)
-            {
-                continue;
-            }
-
-            var level = policy.Entities[e].Level;
-            var weight = (level < risk.LevelWeights.Length ? risk.LevelWeights[level] : 0)
-                + (e < risk.EntityWeights.Length ? risk.EntityWeights[e] : 0);
-            score += (long)n * weight;
-        }
-
-        return (int)Math.Min(score, int.MaxValue);
-    }
 }

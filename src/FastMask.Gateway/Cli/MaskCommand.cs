@@ -302,12 +302,8 @@ internal static class MaskCommand
         stderr.WriteLine($"total\t{sum}");
     }
 
-    private static string Describe(MaskError error) => error.Status switch
-    {
-        MaskStatus.InvalidJson => error.Reason,
-        MaskStatus.TruncatedDocument => error.Reason,
-        _ => $"{error.Reason} ({error.Status})",
-    };
+    private static string Describe(MaskError error) =>
+        error.Status is MaskStatus.InvalidJson or MaskStatus.TruncatedDocument ? error.Reason : $"{error.Reason} ({error.Status})";
 
     private static int UsageError(TextWriter stderr, string message)
     {

@@ -40,6 +40,7 @@ public sealed class EntityDetector : IDisposable
         _gatedMap = scanners.GatedMap;
         _keywordScanner = scanners.Keywords;
         _definitions = definitions;
+        Definitions = ImmutableArray.Create(definitions);
         foreach (var d in definitions)
         {
             if (d.Pattern.ContextKeywords is { Count: > 0 })
@@ -69,7 +70,10 @@ public sealed class EntityDetector : IDisposable
     /// <summary>The engine that runs the patterns (never <see cref="DetectorEngineKind.Auto"/>).</summary>
     public DetectorEngineKind Engine { get; }
 
-    public ImmutableArray<DetectorDefinition> Definitions => ImmutableArray.Create(_definitions);
+    public ImmutableArray<DetectorDefinition> Definitions { get; }
+
+    /// <summary>The widest <see cref="PatternSpec.ContextWindow"/> among patterns that need context keywords (0: none).</summary>
+    internal int MaxContextWindow => _maxContextWindow;
 
     /// <summary>
     /// Compiles <paramref name="definitions"/> for <paramref name="engine"/> (resolved through

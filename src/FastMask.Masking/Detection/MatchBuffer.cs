@@ -43,23 +43,6 @@ public sealed class MatchBuffer<T> : IDisposable where T : struct
 
     public void Clear() => _count = 0;
 
-    /// <summary>Keeps the first <paramref name="count"/> items.</summary>
-    public void Truncate(int count)
-    {
-        ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)count, (uint)_count);
-        _count = count;
-    }
-
-    public void RemoveAt(int index)
-    {
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)_count);
-        _count--;
-        if (index < _count)
-        {
-            Array.Copy(_items, index + 1, _items, index, _count - index);
-        }
-    }
-
     private void Grow()
     {
         var bigger = ArrayPool<T>.Shared.Rent(_items.Length * 2);

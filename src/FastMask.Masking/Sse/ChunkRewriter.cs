@@ -74,14 +74,7 @@ internal sealed class ChunkRewriter : IDisposable
         _position = new int[_maxDepth + 2];
 
         // Keep enough emitted text for the widest keyword window, and at least a little for word boundaries.
-        var contextBytes = 64;
-        foreach (var definition in _detector.Definitions)
-        {
-            if (definition.Pattern.ContextKeywords is { Count: > 0 })
-            {
-                contextBytes = Math.Max(contextBytes, definition.Pattern.ContextWindow);
-            }
-        }
+        var contextBytes = Math.Max(64, _detector.MaxContextWindow);
 
         _contextBytes = contextBytes;
     }
