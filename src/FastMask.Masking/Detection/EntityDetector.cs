@@ -8,6 +8,12 @@ namespace FastMask.Masking.Detection;
 /// validators and context keywords first, then overlapping matches resolved (the longer span wins; on equal
 /// length the earlier start, then the pattern declared first). The result does not depend on the engine.
 /// </summary>
+/// <remarks>
+/// Patterns with an anchor (<see cref="PatternShape"/>) are looked for only in the windows an <see cref="AnchorPlan"/>
+/// finds around their anchors, by compiled automata (<see cref="PatternDfa"/>) where they have one and by the engine
+/// otherwise; the engine runs the remaining patterns over the whole text or, for context-gated ones, over the regions
+/// after their keywords. Every route yields the matches a scan of the whole text would.
+/// </remarks>
 public sealed class EntityDetector : IDisposable
 {
     [ThreadStatic]
@@ -16,6 +22,17 @@ public sealed class EntityDetector : IDisposable
     [ThreadStatic]
     private static MatchBuffer<RawMatch>? t_keywords;
 
+    [ThreadStatic]
+    private static ScanWindows? t_windows;
+
+    [ThreadStatic]
+    private static int[]? t_planState;
+
+    private readonly IPatternScanner? _plannedScanner;
+    private readonly int[] _plannedMap;
+    private readonly AnchorPlan? _plan;
+    private readonly PatternDfa[] _dfas;
+    private readonly ulong _dfaMask;
     private readonly IPatternScanner? _scanner;
     private readonly int[] _scannerMap;
     private readonly IPatternScanner? _gatedScanner;
@@ -34,6 +51,15 @@ public sealed class EntityDetector : IDisposable
 
     private EntityDetector(DetectorDefinition[] definitions, DetectorEngineKind engine, Scanners scanners)
     {
+        _plannedScanner = scanners.Planned;
+        _plannedMap = scanners.PlannedMap;
+        _plan = scanners.Plan;
+        _dfas = scanners.Dfas;
+        foreach (var dfa in _dfas)
+        {
+            _dfaMask |= dfa.Patterns;
+        }
+
         _scanner = scanners.Main;
         _scannerMap = scanners.MainMap;
         _gatedScanner = scanners.Gated;
@@ -79,17 +105,30 @@ public sealed class EntityDetector : IDisposable
     /// Compiles <paramref name="definitions"/> for <paramref name="engine"/> (resolved through
     /// <see cref="ScannerFactory"/>). Throws <see cref="PatternCompileException"/> naming the pattern that failed.
     /// </summary>
-    public static EntityDetector Create(ImmutableArray<DetectorDefinition> definitions, DetectorEngineKind engine)
+    public static EntityDetector Create(ImmutableArray<DetectorDefinition> definitions, DetectorEngineKind engine) =>
+        Create(definitions, engine, planned: true);
+
+    /// <summary>
+    /// As <see cref="Create(ImmutableArray{DetectorDefinition}, DetectorEngineKind)"/>; with <paramref name="planned"/>
+    /// false every pattern runs over the whole text (or its keyword regions): the result the tests hold the windowed
+    /// scan to.
+    /// </summary>
+    internal static EntityDetector Create(ImmutableArray<DetectorDefinition> definitions, DetectorEngineKind engine, bool planned)
     {
         var resolved = ScannerFactory.Resolve(engine);
         if (definitions.IsDefaultOrEmpty)
         {
-            return new EntityDetector([], resolved, new Scanners(null, [], null, [], null));
+            return new EntityDetector([], resolved, new Scanners(null, [], null, [], null, [], null, [], null));
         }
 
-        // Patterns that need a context keyword only run on texts that contain one of their keywords: a keyword scan
-        // is a few literals, while such patterns (a 40-character key shape) can match nearly everywhere in base64.
-        // The context check after the scan is unchanged, so the result is the same as scanning them always.
+        // Three ways to reach a pattern's matches, cheapest first. Patterns with an anchor (see AnchorPlan) run only in
+        // the windows around their anchors. Patterns that need a context keyword run only on the regions after one: a
+        // keyword scan is a few literals, while such patterns (a 40-character key shape) can match nearly everywhere in
+        // base64. The rest run over the whole text. The checks after the scan are the same for all three, so the result
+        // is the same as scanning every pattern over the whole text.
+        var plannedPatterns = new List<PatternSpec>();
+        var plannedMap = new List<int>();
+        var shapes = new List<PatternShape>();
         var main = new List<PatternSpec>();
         var mainMap = new List<int>();
         var gated = new List<PatternSpec>();
@@ -98,7 +137,16 @@ public sealed class EntityDetector : IDisposable
         for (var i = 0; i < definitions.Length; i++)
         {
             var pattern = definitions[i].Pattern;
-            if (pattern.ContextKeywords is { Count: > 0 } context)
+            var shape = planned && plannedPatterns.Count < AnchorPlan.MaxPatterns
+                ? PatternShape.TryAnalyze(pattern.Expression, pattern.CaseInsensitive)
+                : null;
+            if (AnchorPlan.CanPlan(shape))
+            {
+                plannedPatterns.Add(pattern);
+                plannedMap.Add(i);
+                shapes.Add(shape!);
+            }
+            else if (pattern.ContextKeywords is { Count: > 0 } context)
             {
                 gated.Add(pattern);
                 gatedMap.Add(i);
@@ -114,9 +162,10 @@ public sealed class EntityDetector : IDisposable
             }
         }
 
-        IPatternScanner? mainScanner = null, gatedScanner = null, keywordScanner = null;
+        IPatternScanner? plannedScanner = null, mainScanner = null, gatedScanner = null, keywordScanner = null;
         try
         {
+            plannedScanner = plannedPatterns.Count > 0 ? CreateScanner(plannedPatterns, plannedMap, resolved) : null;
             mainScanner = main.Count > 0 ? CreateScanner(main, mainMap, resolved) : null;
             if (gated.Count > 0)
             {
@@ -126,12 +175,61 @@ public sealed class EntityDetector : IDisposable
         }
         catch
         {
+            plannedScanner?.Dispose();
             mainScanner?.Dispose();
             gatedScanner?.Dispose();
             throw;
         }
 
-        return new EntityDetector([.. definitions], resolved, new Scanners(mainScanner, [.. mainMap], gatedScanner, [.. gatedMap], keywordScanner));
+        var plan = shapes.Count > 0 ? AnchorPlan.Create(shapes, [.. plannedPatterns.Select(static p => p.ContextKeywords)]) : null;
+        var dfas = plan is not null ? BuildAutomata(plan, shapes) : [];
+
+        return new EntityDetector(
+            [.. definitions],
+            resolved,
+            new Scanners(plannedScanner, [.. plannedMap], plan, dfas, mainScanner, [.. mainMap], gatedScanner, [.. gatedMap], keywordScanner));
+    }
+
+    /// <summary>
+    /// One automaton per anchor group of the plan (its patterns are looked for in the same windows), or one per pattern
+    /// when the group's would be too large; patterns without one are left to the engine.
+    /// </summary>
+    private static PatternDfa[] BuildAutomata(AnchorPlan plan, List<PatternShape> shapes)
+    {
+        var automata = new List<PatternDfa>();
+        foreach (var group in plan.Groups)
+        {
+            var members = new List<(PatternTree, int)>();
+            for (var rest = group; rest != 0; rest &= rest - 1)
+            {
+                var p = System.Numerics.BitOperations.TrailingZeroCount(rest);
+                if (shapes[p].Tree is { } tree)
+                {
+                    members.Add((tree, p));
+                }
+            }
+
+            if (members.Count == 0)
+            {
+                continue;
+            }
+
+            if (PatternDfa.TryBuild(members) is { } combined)
+            {
+                automata.Add(combined);
+                continue;
+            }
+
+            foreach (var member in members)
+            {
+                if (PatternDfa.TryBuild([member]) is { } single)
+                {
+                    automata.Add(single);
+                }
+            }
+        }
+
+        return [.. automata];
     }
 
     private static IPatternScanner CreateScanner(List<PatternSpec> patterns, List<int> map, DetectorEngineKind engine)
@@ -172,7 +270,16 @@ public sealed class EntityDetector : IDisposable
         return patterns;
     }
 
-    private readonly record struct Scanners(IPatternScanner? Main, int[] MainMap, IPatternScanner? Gated, int[] GatedMap, IPatternScanner? Keywords);
+    private readonly record struct Scanners(
+        IPatternScanner? Planned,
+        int[] PlannedMap,
+        AnchorPlan? Plan,
+        PatternDfa[] Dfas,
+        IPatternScanner? Main,
+        int[] MainMap,
+        IPatternScanner? Gated,
+        int[] GatedMap,
+        IPatternScanner? Keywords);
 
     /// <summary>
     /// Clears <paramref name="results"/> and fills it with the entities in <paramref name="utf8"/>, sorted by
@@ -189,10 +296,16 @@ public sealed class EntityDetector : IDisposable
 
         var raw = t_raw ??= new MatchBuffer<RawMatch>(32);
         raw.Clear();
+        if (_plannedScanner is not null)
+        {
+            ScanWindows(utf8, raw);
+        }
+
         if (_scanner is not null)
         {
+            var from = raw.Count;
             _scanner.Scan(utf8, raw);
-            Remap(raw, 0, _scannerMap);
+            Remap(raw, from, _scannerMap);
         }
 
         if (_gatedScanner is not null)
@@ -258,6 +371,57 @@ public sealed class EntityDetector : IDisposable
     }
 
     /// <summary>
+    /// Runs the planned patterns over the windows their anchors leave (see <see cref="AnchorPlan"/>), or over the
+    /// whole text when the windows cover most of it anyway.
+    /// </summary>
+    private void ScanWindows(ReadOnlySpan<byte> utf8, MatchBuffer<RawMatch> raw)
+    {
+        var windows = t_windows ??= new ScanWindows();
+        var state = t_planState ??= new int[AnchorPlan.MaxPatterns];
+
+        _plan!.FindWindows(utf8, windows, state);
+        if (windows.Count == 0)
+        {
+            return;
+        }
+
+        if (windows.Count > 1 && windows.CoveredBytes >= utf8.Length - (utf8.Length >> 2) && _dfas.Length == 0)
+        {
+            var from = raw.Count;
+            _plannedScanner!.Scan(utf8, raw);
+            Remap(raw, from, _plannedMap);
+            return;
+        }
+
+        for (var w = 0; w < windows.Count; w++)
+        {
+            var (start, end, patterns) = windows[w];
+            var window = utf8[start..end];
+            var from = raw.Count;
+            var engine = patterns & ~_dfaMask;
+            foreach (var dfa in _dfas)
+            {
+                if ((dfa.Patterns & patterns) != 0 && !dfa.TryScan(window, patterns, raw))
+                {
+                    engine |= dfa.Patterns & patterns;
+                }
+            }
+
+            if (engine != 0)
+            {
+                _plannedScanner!.Scan(window, engine, raw);
+            }
+
+            var items = raw.WritableItems;
+            for (var i = from; i < items.Length; i++)
+            {
+                var m = items[i];
+                items[i] = new RawMatch(_plannedMap[m.Pattern], m.Start + start, m.End + start);
+            }
+        }
+    }
+
+    /// <summary>
     /// Runs the context-gated patterns only where their context check can pass: a match counts when a keyword ends
     /// before it and starts at most <see cref="PatternSpec.ContextWindow"/> bytes before it, so each keyword opens a
     /// region from its end to its start plus the window plus <see cref="MaxGatedMatchBytes"/>. Regions that touch are
@@ -313,13 +477,19 @@ public sealed class EntityDetector : IDisposable
             end++;
         }
 
+        ScanSlice(_gatedScanner!, _gatedMap, utf8, start, end, raw);
+    }
+
+    /// <summary>Scans <c>utf8[start..end]</c>; spans are shifted back to offsets in the whole text and remapped.</summary>
+    private static void ScanSlice(IPatternScanner scanner, int[] map, ReadOnlySpan<byte> utf8, int start, int end, MatchBuffer<RawMatch> raw)
+    {
         var from = raw.Count;
-        _gatedScanner!.Scan(utf8[start..end], raw);
+        scanner.Scan(utf8[start..end], raw);
         var items = raw.WritableItems;
         for (var i = from; i < items.Length; i++)
         {
             var m = items[i];
-            items[i] = new RawMatch(_gatedMap[m.Pattern], m.Start + start, m.End + start);
+            items[i] = new RawMatch(map[m.Pattern], m.Start + start, m.End + start);
         }
     }
 
@@ -390,6 +560,7 @@ public sealed class EntityDetector : IDisposable
 
     public void Dispose()
     {
+        _plannedScanner?.Dispose();
         _scanner?.Dispose();
         _gatedScanner?.Dispose();
         _keywordScanner?.Dispose();

@@ -72,7 +72,7 @@ internal sealed class HyperscanScanner : IPatternScanner
             _alphabets = new System.Buffers.SearchValues<byte>?[count];
             for (var i = 0; i < count; i++)
             {
-                _alphabets[i] = PatternAlphabet.TryCompute(patterns[i].Expression, patterns[i].CaseInsensitive);
+                _alphabets[i] = PatternShape.TryAnalyze(patterns[i].Expression, patterns[i].CaseInsensitive)?.AlphabetValues;
                 var expression = ExpressionFor(patterns[i], i, startOfMatch: true);
                 _spans[i] = Compile([expression], indexBase: i);
                 var info = HyperscanExpressionInfo.Analyze(expression.Pattern, expression.Flags);
@@ -183,6 +183,27 @@ internal sealed class HyperscanScanner : IPatternScanner
         }
 
         _workers!.Value!.Scan(this, utf8, matches);
+    }
+
+    /// <summary>
+    /// Runs only the selected patterns, each straight from its start-of-match database: for a short window that a
+    /// prefilter has already narrowed to a few patterns, one such scan costs less than the two passes.
+    /// </summary>
+    public void Scan(ReadOnlySpan<byte> utf8, ulong patterns, MatchBuffer<RawMatch> matches)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        ArgumentNullException.ThrowIfNull(matches);
+        if (_ends is null || utf8.IsEmpty || patterns == 0)
+        {
+            return;
+        }
+
+        if (!Utf8.IsValid(utf8))
+        {
+            ThrowInvalidUtf8();
+        }
+
+        _workers!.Value!.ScanPatterns(this, utf8, patterns, matches);
     }
 
     [DoesNotReturn]
@@ -320,6 +341,32 @@ internal sealed class HyperscanScanner : IPatternScanner
                 }
 
                 from = to;
+            }
+        }
+
+        public void ScanPatterns(HyperscanScanner owner, ReadOnlySpan<byte> text, ulong patterns, MatchBuffer<RawMatch> matches)
+        {
+            // Past a few patterns the first pass finds the few that match for less than a scan of each.
+            if (System.Numerics.BitOperations.PopCount(patterns) > 2)
+            {
+                Scan(owner, text, matches);
+                return;
+            }
+
+            for (var rest = patterns; rest != 0; rest &= rest - 1)
+            {
+                var p = System.Numerics.BitOperations.TrailingZeroCount(rest);
+                if (p >= owner._spans.Length)
+                {
+                    return;
+                }
+
+                _spans.Count = 0;
+                ScanWindow(owner._spans[p], text, 0, text.Length);
+                if (_spans.Count > 0)
+                {
+                    Reduce(owner._spans[p], owner._minWidths[p], text, p, _spans.Span, matches);
+                }
             }
         }
 

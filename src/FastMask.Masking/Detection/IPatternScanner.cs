@@ -17,4 +17,10 @@ public interface IPatternScanner : IDisposable
 
     /// <summary>Appends every match in <paramref name="utf8"/> to <paramref name="matches"/> (not cleared first).</summary>
     void Scan(ReadOnlySpan<byte> utf8, MatchBuffer<RawMatch> matches);
+
+    /// <summary>
+    /// As <see cref="Scan(ReadOnlySpan{byte}, MatchBuffer{RawMatch})"/>, for only the patterns whose bits are set in
+    /// <paramref name="patterns"/> (bit <c>i</c>: pattern <c>i</c>; the scanner has at most 64 patterns).
+    /// </summary>
+    void Scan(ReadOnlySpan<byte> utf8, ulong patterns, MatchBuffer<RawMatch> matches);
 }

@@ -43,6 +43,9 @@ public sealed class MatchBuffer<T> : IDisposable where T : struct
 
     public void Clear() => _count = 0;
 
+    /// <summary>Drops the items from <paramref name="count"/> on.</summary>
+    internal void Truncate(int count) => _count = Math.Clamp(count, 0, _count);
+
     private void Grow()
     {
         var bigger = ArrayPool<T>.Shared.Rent(_items.Length * 2);

@@ -19,6 +19,12 @@ internal sealed class RegexScanner : IPatternScanner
     private readonly Regex[] _regexes;
 
     public RegexScanner(IReadOnlyList<PatternSpec> patterns)
+        : this(patterns, CustomPatternTimeout)
+    {
+    }
+
+    /// <summary>With another time-out for run-time patterns (tests that compare engines on long texts on a loaded machine).</summary>
+    internal RegexScanner(IReadOnlyList<PatternSpec> patterns, TimeSpan customPatternTimeout)
     {
         _regexes = new Regex[patterns.Count];
         for (var i = 0; i < _regexes.Length; i++)
@@ -26,7 +32,7 @@ internal sealed class RegexScanner : IPatternScanner
             var p = patterns[i];
             try
             {
-                _regexes[i] = p.Generated?.Invoke() ?? new Regex(p.Expression, OptionsFor(p), CustomPatternTimeout);
+                _regexes[i] = p.Generated?.Invoke() ?? new Regex(p.Expression, OptionsFor(p), customPatternTimeout);
             }
             catch (ArgumentException e)
             {
@@ -40,7 +46,13 @@ internal sealed class RegexScanner : IPatternScanner
     internal static RegexOptions OptionsFor(PatternSpec p) =>
         RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture | (p.CaseInsensitive ? RegexOptions.IgnoreCase : RegexOptions.None);
 
-    public void Scan(ReadOnlySpan<byte> utf8, MatchBuffer<RawMatch> matches)
+    public void Scan(ReadOnlySpan<byte> utf8, MatchBuffer<RawMatch> matches) =>
+        Scan(utf8, _regexes.Length >= 64 ? ulong.MaxValue : (1UL << _regexes.Length) - 1, matches, all: true);
+
+    public void Scan(ReadOnlySpan<byte> utf8, ulong patterns, MatchBuffer<RawMatch> matches) =>
+        Scan(utf8, patterns, matches, all: false);
+
+    private void Scan(ReadOnlySpan<byte> utf8, ulong patterns, MatchBuffer<RawMatch> matches, bool all)
     {
         if (utf8.IsEmpty)
         {
@@ -55,6 +67,11 @@ internal sealed class RegexScanner : IPatternScanner
             ReadOnlySpan<char> text = rented.AsSpan(0, length);
             for (var p = 0; p < _regexes.Length; p++)
             {
+                if (!all && (p >= 64 || (patterns & (1UL << p)) == 0))
+                {
+                    continue;
+                }
+
                 // Byte offset of the last mapped char position; matches of one regex come in increasing order.
                 int charPos = 0, bytePos = 0;
                 foreach (var m in _regexes[p].EnumerateMatches(text))
