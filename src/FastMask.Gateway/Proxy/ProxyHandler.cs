@@ -53,7 +53,8 @@ internal sealed partial class ProxyHandler
         var started = Stopwatch.GetTimestamp();
         var request = context.Request;
         var response = context.Response;
-        response.Headers[ProxyHeaders.RequestId] = ProxyHeaders.GetOrCreateRequestId(request.Headers[ProxyHeaders.RequestId]);
+        var requestId = ProxyHeaders.GetOrCreateRequestId(request.Headers[ProxyHeaders.RequestId]);
+        response.Headers[ProxyHeaders.RequestId] = requestId;
 
         var route = _runtime.Match(request.Path.Value ?? "/");
         var routeMetrics = route?.Metrics ?? _runtime.Unmatched;
@@ -76,7 +77,7 @@ internal sealed partial class ProxyHandler
             }
             else
             {
-                await ProxyAsync(context, route);
+                await ProxyAsync(context, route, requestId);
             }
         }
         catch (BadHttpRequestException e)
@@ -115,12 +116,12 @@ internal sealed partial class ProxyHandler
         }
     }
 
-    private async Task ProxyAsync(HttpContext context, RouteRuntime route)
+    private async Task ProxyAsync(HttpContext context, RouteRuntime route, string requestId)
     {
         var exchange = route.Contexts.Rent();
         try
         {
-            await ProxyAsync(context, route, exchange);
+            await ProxyAsync(context, route, exchange, requestId);
         }
         finally
         {
@@ -128,7 +129,7 @@ internal sealed partial class ProxyHandler
         }
     }
 
-    private async Task ProxyAsync(HttpContext context, RouteRuntime route, MaskContext exchange)
+    private async Task ProxyAsync(HttpContext context, RouteRuntime route, MaskContext exchange, string requestId)
     {
         var body = await ReadRequestBodyAsync(context, route, exchange);
         if (body.Error is { } refused)
@@ -139,7 +140,7 @@ internal sealed partial class ProxyHandler
 
         _runtime.Metrics.AddMasked(route.Policy, MaskDirection.Request, exchange.RequestStats);
         using var bodyBuffer = body.Buffer;
-        using var message = CreateUpstreamRequest(context, route, body);
+        using var message = CreateUpstreamRequest(context, route, body, requestId);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         timeout.CancelAfter(route.ResponseTimeout);
 
@@ -296,7 +297,7 @@ internal sealed partial class ProxyHandler
         _ => GatewayError.MaskingFailed,
     };
 
-    private static HttpRequestMessage CreateUpstreamRequest(HttpContext context, RouteRuntime route, RequestBody body)
+    private static HttpRequestMessage CreateUpstreamRequest(HttpContext context, RouteRuntime route, RequestBody body, string requestId)
     {
         var request = context.Request;
         var message = new HttpRequestMessage(HttpMethod.Parse(request.Method), route.BuildTarget(request.Path, request.QueryString))
@@ -320,7 +321,7 @@ internal sealed partial class ProxyHandler
 
         var headers = message.Headers;
         headers.TryAddWithoutValidation("Accept-Encoding", "identity");
-        headers.TryAddWithoutValidation(ProxyHeaders.RequestId, context.Response.Headers[ProxyHeaders.RequestId].ToString());
+        headers.TryAddWithoutValidation(ProxyHeaders.RequestId, requestId);
         if (context.Connection.RemoteIpAddress is { } remote)
         {
             headers.TryAddWithoutValidation("X-Forwarded-For", remote.ToString());
