@@ -51,13 +51,13 @@ internal static class ProxyHeaders
         foreach (var header in request.Headers)
         {
             var name = header.Key;
+            var rule = HttpHeaderRules.Classify(name);
             if (name.Length == 0
                 || name[0] == ':'
-                || HttpHeaderRules.IsHopByHop(name)
-                || HttpHeaderRules.IsCallerCredential(name)
-                || route.StripHeaders.Contains(name)
+                || (rule & (HeaderRule.HopByHop | HeaderRule.CallerCredential)) != 0
+                || (route.StripHeaders.Count > 0 && route.StripHeaders.Contains(name))
                 || (connection.Length > 0 && HttpHeaderRules.IsListedIn(connection, name))
-                || (HttpHeaderRules.DescribesBody(name) && (!bodyUnchanged || HttpHeaderRules.IsContentLength(name))))
+                || ((rule & HeaderRule.DescribesBody) != 0 && (!bodyUnchanged || (rule & HeaderRule.ContentLength) != 0)))
             {
                 continue;
             }
@@ -72,7 +72,7 @@ internal static class ProxyHeaders
                 continue;
             }
 
-            if (HttpHeaderRules.IsManagedByGateway(name))
+            if ((rule & HeaderRule.Managed) != 0)
             {
                 continue;
             }
@@ -101,10 +101,11 @@ internal static class ProxyHeaders
 
     private static void CopyResponseHeader(string name, HeaderStringValues values, HttpResponse response, string connection, bool bodyUnchanged)
     {
-        if (HttpHeaderRules.IsHopByHop(name)
+        var rule = HttpHeaderRules.Classify(name);
+        if ((rule & HeaderRule.HopByHop) != 0
             || (connection.Length > 0 && HttpHeaderRules.IsListedIn(connection, name))
             || string.Equals(name, RequestId, StringComparison.OrdinalIgnoreCase)
-            || (!bodyUnchanged && HttpHeaderRules.DescribesBody(name)))
+            || (!bodyUnchanged && (rule & HeaderRule.DescribesBody) != 0))
         {
             return;
         }
