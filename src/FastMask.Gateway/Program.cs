@@ -29,6 +29,7 @@ internal static class Program
         switch (args[0])
         {
             case "serve":
+                PreferInlineSocketCompletions();
                 return await Serve.ServeCommand.RunAsync(rest).ConfigureAwait(false);
             case "demo-upstream":
                 return await Demo.DemoUpstreamCommand.RunAsync(rest).ConfigureAwait(false);
@@ -42,6 +43,21 @@ internal static class Program
                 Console.Error.WriteLine($"fastmask: unknown command '{string.Join(' ', args[..Math.Min(args.Length, 2)])}'");
                 Console.Error.WriteLine(Usage);
                 return 2;
+        }
+    }
+
+    /// <summary>
+    /// Socket completions run on the socket engine's threads (one per core) instead of hopping to the thread pool:
+    /// the gateway only computes between socket operations and never blocks, and on a loaded core the hops (a
+    /// thread woken per completion) cost more than the proxying. Read once, when the first socket is created, so it
+    /// is set before anything listens; an operator's own value (0 turns it off) is kept.
+    /// </summary>
+    private static void PreferInlineSocketCompletions()
+    {
+        const string Name = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+        if (Environment.GetEnvironmentVariable(Name) is null)
+        {
+            Environment.SetEnvironmentVariable(Name, "1");
         }
     }
 }

@@ -34,6 +34,9 @@ internal sealed class GatewayMetrics
     {
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
+
+        // The text format never shows exemplars, yet by default every Inc/Observe looks for a trace context to attach.
+        factory.ExemplarBehavior = ExemplarBehavior.NoExemplars();
         _requests = factory.CreateCounter("fastmask_requests_total", "Requests handled, by route, method and response status.", ["route", "method", "status"]);
         _requestDuration = factory.CreateHistogram(
             "fastmask_request_duration_seconds",

@@ -38,6 +38,9 @@ internal static class HttpHeaderRules
     public static bool IsToken(string? value) =>
         !string.IsNullOrEmpty(value) && !value.AsSpan().ContainsAnyExcept(s_tokenChars);
 
+    /// <summary>Every rule above by header name: the request path classifies each header with one lookup.</summary>
+    private static readonly FrozenDictionary<string, HeaderRule> s_rules = BuildRules();
+
     public static bool IsHopByHop(string name) => s_hopByHop.Contains(name);
 
     public static bool IsCallerCredential(string name) => s_callerCredentials.Contains(name);
@@ -47,6 +50,9 @@ internal static class HttpHeaderRules
     public static bool DescribesBody(string name) => s_bodyDescriptors.Contains(name);
 
     public static bool IsContentLength(string name) => string.Equals(name, "Content-Length", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>What the rules say about <paramref name="name"/>; <see cref="HeaderRule.None"/> for most headers.</summary>
+    public static HeaderRule Classify(string name) => s_rules.GetValueOrDefault(name);
 
     /// <summary>Whether <paramref name="name"/> is listed in a <c>Connection</c> header value (those are hop-by-hop too).</summary>
     public static bool IsListedIn(ReadOnlySpan<char> connectionValue, string name)
@@ -61,4 +67,35 @@ internal static class HttpHeaderRules
 
         return false;
     }
+
+    private static FrozenDictionary<string, HeaderRule> BuildRules()
+    {
+        var rules = new Dictionary<string, HeaderRule>(StringComparer.OrdinalIgnoreCase);
+        Add(rules, s_hopByHop, HeaderRule.HopByHop);
+        Add(rules, s_callerCredentials, HeaderRule.CallerCredential);
+        Add(rules, s_managed, HeaderRule.Managed);
+        Add(rules, s_bodyDescriptors, HeaderRule.DescribesBody);
+        rules["Content-Length"] |= HeaderRule.ContentLength;
+        return rules.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+
+        static void Add(Dictionary<string, HeaderRule> rules, FrozenSet<string> names, HeaderRule rule)
+        {
+            foreach (var name in names)
+            {
+                rules[name] = rules.GetValueOrDefault(name) | rule;
+            }
+        }
+    }
+}
+
+/// <summary>The rules that apply to one header name (see <see cref="HttpHeaderRules"/>).</summary>
+[Flags]
+internal enum HeaderRule
+{
+    None = 0,
+    HopByHop = 1,
+    CallerCredential = 2,
+    Managed = 4,
+    DescribesBody = 8,
+    ContentLength = 16,
 }

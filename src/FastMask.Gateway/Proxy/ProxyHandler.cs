@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
@@ -41,6 +42,7 @@ internal sealed partial class ProxyHandler
 
     private readonly GatewayRuntime _runtime;
     private readonly ILogger _logger;
+    private readonly TimeoutSourcePool _timeouts = new();
 
     public ProxyHandler(GatewayRuntime runtime, ILogger logger)
     {
@@ -53,7 +55,8 @@ internal sealed partial class ProxyHandler
         var started = Stopwatch.GetTimestamp();
         var request = context.Request;
         var response = context.Response;
-        response.Headers[ProxyHeaders.RequestId] = ProxyHeaders.GetOrCreateRequestId(request.Headers[ProxyHeaders.RequestId]);
+        var requestId = ProxyHeaders.GetOrCreateRequestId(request.Headers[ProxyHeaders.RequestId]);
+        response.Headers[ProxyHeaders.RequestId] = requestId;
 
         var route = _runtime.Match(request.Path.Value ?? "/");
         var routeMetrics = route?.Metrics ?? _runtime.Unmatched;
@@ -76,7 +79,7 @@ internal sealed partial class ProxyHandler
             }
             else
             {
-                await ProxyAsync(context, route);
+                await ProxyAsync(context, route, requestId);
             }
         }
         catch (BadHttpRequestException e)
@@ -115,62 +118,64 @@ internal sealed partial class ProxyHandler
         }
     }
 
-    private async Task ProxyAsync(HttpContext context, RouteRuntime route)
+    private async Task ProxyAsync(HttpContext context, RouteRuntime route, string requestId)
     {
         var exchange = route.Contexts.Rent();
+        var timeout = _timeouts.Rent();
+        var aborted = default(CancellationTokenRegistration);
         try
         {
-            await ProxyAsync(context, route, exchange);
-        }
-        finally
-        {
-            route.Contexts.Return(exchange);
-        }
-    }
+            var body = await ReadRequestBodyAsync(context, route, exchange);
+            if (body.Error is { } refused)
+            {
+                await RefuseAsync(context, refused);
+                return;
+            }
 
-    private async Task ProxyAsync(HttpContext context, RouteRuntime route, MaskContext exchange)
-    {
-        var body = await ReadRequestBodyAsync(context, route, exchange);
-        if (body.Error is { } refused)
-        {
-            await RefuseAsync(context, refused);
-            return;
-        }
+            _runtime.Metrics.AddMasked(route.Policy, MaskDirection.Request, exchange.RequestStats);
+            using var bodyBuffer = body.Buffer;
+            using var message = CreateUpstreamRequest(context, route, body, requestId);
 
-        _runtime.Metrics.AddMasked(route.Policy, MaskDirection.Request, exchange.RequestStats);
-        using var bodyBuffer = body.Buffer;
-        using var message = CreateUpstreamRequest(context, route, body);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        timeout.CancelAfter(route.ResponseTimeout);
+            // The caller going away cancels the upstream exchange too.
+            aborted = context.RequestAborted.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeout);
+            timeout.CancelAfter(route.ResponseTimeout);
 
-        HttpResponseMessage upstream;
-        var sent = Stopwatch.GetTimestamp();
-        try
-        {
-            upstream = await route.Invoker.SendAsync(message, timeout.Token);
-        }
-        catch (Exception e) when (!context.RequestAborted.IsCancellationRequested && e is OperationCanceledException or HttpRequestException)
-        {
-            var timedOut = e is OperationCanceledException || e.InnerException is TimeoutException or OperationCanceledException;
-            LogUpstreamFailed(_logger, route.Name, timedOut ? "timeout" : "unreachable", e is HttpRequestException h ? h.HttpRequestError.ToString() : e.GetType().Name);
-            await RefuseAsync(context, timedOut ? GatewayError.UpstreamTimeout : GatewayError.UpstreamUnreachable);
-            return;
-        }
-        finally
-        {
-            route.Metrics.UpstreamDuration.Observe(Stopwatch.GetElapsedTime(sent).TotalSeconds);
-        }
-
-        using (upstream)
-        {
+            HttpResponseMessage upstream;
+            var sent = Stopwatch.GetTimestamp();
             try
             {
-                await ForwardResponseAsync(context, route, exchange, upstream, timeout);
+                upstream = await route.Invoker.SendAsync(message, timeout.Token);
+            }
+            catch (Exception e) when (!context.RequestAborted.IsCancellationRequested && e is OperationCanceledException or HttpRequestException)
+            {
+                var timedOut = e is OperationCanceledException || e.InnerException is TimeoutException or OperationCanceledException;
+                LogUpstreamFailed(_logger, route.Name, timedOut ? "timeout" : "unreachable", e is HttpRequestException h ? h.HttpRequestError.ToString() : e.GetType().Name);
+                await RefuseAsync(context, timedOut ? GatewayError.UpstreamTimeout : GatewayError.UpstreamUnreachable);
+                return;
             }
             finally
             {
-                _runtime.Metrics.AddMasked(route.Policy, MaskDirection.Response, exchange.ResponseStats);
+                route.Metrics.UpstreamDuration.Observe(Stopwatch.GetElapsedTime(sent).TotalSeconds);
             }
+
+            using (upstream)
+            {
+                try
+                {
+                    await ForwardResponseAsync(context, route, exchange, upstream, timeout);
+                }
+                finally
+                {
+                    _runtime.Metrics.AddMasked(route.Policy, MaskDirection.Response, exchange.ResponseStats);
+                }
+            }
+        }
+        finally
+        {
+            // Unregistered before the source is reused, so a late abort of this request cannot cancel another.
+            aborted.Dispose();
+            _timeouts.Return(timeout);
+            route.Contexts.Return(exchange);
         }
     }
 
@@ -296,7 +301,7 @@ internal sealed partial class ProxyHandler
         _ => GatewayError.MaskingFailed,
     };
 
-    private static HttpRequestMessage CreateUpstreamRequest(HttpContext context, RouteRuntime route, RequestBody body)
+    private static HttpRequestMessage CreateUpstreamRequest(HttpContext context, RouteRuntime route, RequestBody body, string requestId)
     {
         var request = context.Request;
         var message = new HttpRequestMessage(HttpMethod.Parse(request.Method), route.BuildTarget(request.Path, request.QueryString))
@@ -320,7 +325,7 @@ internal sealed partial class ProxyHandler
 
         var headers = message.Headers;
         headers.TryAddWithoutValidation("Accept-Encoding", "identity");
-        headers.TryAddWithoutValidation(ProxyHeaders.RequestId, context.Response.Headers[ProxyHeaders.RequestId].ToString());
+        headers.TryAddWithoutValidation(ProxyHeaders.RequestId, requestId);
         if (context.Connection.RemoteIpAddress is { } remote)
         {
             headers.TryAddWithoutValidation("X-Forwarded-For", remote.ToString());
@@ -634,6 +639,53 @@ internal sealed partial class ProxyHandler
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "Unexpected failure on route {Route}: {ExceptionType}")]
     private static partial void LogUnexpected(ILogger logger, string route, string exceptionType);
+
+    /// <summary>
+    /// Cancellation sources for upstream exchanges (response and idle timeouts, caller abort), reused: a source whose
+    /// exchange ended without cancellation is reset (its timer stopped, any registration left on it dropped) instead of
+    /// allocating a source and a timer per request. Bounded, so a burst does not pin them forever.
+    /// </summary>
+    private sealed class TimeoutSourcePool
+    {
+        private static readonly int s_capacity = Environment.ProcessorCount * 32;
+
+        private readonly ConcurrentQueue<CancellationTokenSource> _idle = new();
+        private int _count;
+
+        public CancellationTokenSource Rent()
+        {
+            while (_idle.TryDequeue(out var source))
+            {
+                Interlocked.Decrement(ref _count);
+
+                // A timer that fired just as its exchange ended can cancel a source after it was reset.
+                if (!source.IsCancellationRequested)
+                {
+                    return source;
+                }
+
+                source.Dispose();
+            }
+
+            return new CancellationTokenSource();
+        }
+
+        public void Return(CancellationTokenSource source)
+        {
+            if (source.TryReset())
+            {
+                if (Interlocked.Increment(ref _count) <= s_capacity)
+                {
+                    _idle.Enqueue(source);
+                    return;
+                }
+
+                Interlocked.Decrement(ref _count);
+            }
+
+            source.Dispose();
+        }
+    }
 
     /// <summary>The request body as it will be forwarded, or the refusal that replaces the exchange.</summary>
     private readonly record struct RequestBody(GatewayError? Error, PooledBufferWriter? Buffer, string? ContentType, bool PassThrough)

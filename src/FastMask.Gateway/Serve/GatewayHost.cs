@@ -206,6 +206,11 @@ public sealed partial class GatewayHost : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
 
+        // With this category enabled at any level, ASP.NET Core starts an Activity and a logging scope for every
+        // request (and prometheus-net would then read trace ids for exemplars): pure per-request cost, since the
+        // gateway logs its own events and request lines are never logged.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
