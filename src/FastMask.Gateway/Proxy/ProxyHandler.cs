@@ -117,14 +117,17 @@ internal sealed partial class ProxyHandler
 
     private async Task ProxyAsync(HttpContext context, RouteRuntime route)
     {
-        var exchange = route.Contexts.Rent();
+        // The exchange keeps the policy it starts with, even if the route's policy is swapped before it ends.
+        var policy = route.AcquirePolicy();
+        var exchange = policy.Contexts.Rent();
         try
         {
             await ProxyAsync(context, route, exchange);
         }
         finally
         {
-            route.Contexts.Return(exchange);
+            policy.Contexts.Return(exchange);
+            policy.Release();
         }
     }
 
@@ -137,7 +140,7 @@ internal sealed partial class ProxyHandler
             return;
         }
 
-        _runtime.Metrics.AddMasked(route.Policy, MaskDirection.Request, exchange.RequestStats);
+        _runtime.Metrics.AddMasked(exchange.Policy, MaskDirection.Request, exchange.RequestStats);
         using var bodyBuffer = body.Buffer;
         using var message = CreateUpstreamRequest(context, route, body);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
@@ -169,7 +172,7 @@ internal sealed partial class ProxyHandler
             }
             finally
             {
-                _runtime.Metrics.AddMasked(route.Policy, MaskDirection.Response, exchange.ResponseStats);
+                _runtime.Metrics.AddMasked(exchange.Policy, MaskDirection.Response, exchange.ResponseStats);
             }
         }
     }
