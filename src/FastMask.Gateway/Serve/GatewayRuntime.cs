@@ -308,6 +308,12 @@ internal sealed partial class GatewayRuntime : IDisposable
             if (_disposed || pending == 0)
             {
                 _upgrade.TrySetResult();
+                if (!_disposed && Engine == DetectorEngineKind.Hyperscan)
+                {
+                    // Compiled before start-up: what the compiler freed is still mapped.
+                    ProcessMemory.TrimNativeHeap();
+                }
+
                 return;
             }
         }
@@ -338,6 +344,11 @@ internal sealed partial class GatewayRuntime : IDisposable
                 {
                     UpgradeToHyperscan(binding, logger);
                 }
+            }
+
+            if (!Volatile.Read(ref _disposed))
+            {
+                ProcessMemory.ReleaseStartupMemory();
             }
         }
         finally
@@ -579,7 +590,7 @@ internal sealed partial class GatewayRuntime : IDisposable
         Admin?.Certificate?.Dispose();
     }
 
-    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Serving with the Regex detector engine while the Hyperscan detectors of {Count} policies compile in the background")]
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Compiling the Hyperscan detectors of {Count} policy file(s) in the background; serving with the Regex detector engine meanwhile")]
     private static partial void LogUpgradeStarted(ILogger logger, int count);
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Information, Message = "Detector engine hyperscan for policy {Policy} compiled in {Milliseconds} ms and swapped in")]
