@@ -249,6 +249,11 @@ internal sealed partial class GatewayRuntime : IDisposable
         errors = [];
         var created = new GatewayRuntime(config, listeners.ToImmutable(), admin, [.. routes], bindings.MoveToImmutable(), metrics, beforeBackgroundCompile);
         created.UpdateEngineInfo();
+        if (deferred.Count == 0)
+        {
+            created._upgrade.TrySetResult();
+        }
+
         return created;
     }
 

@@ -163,6 +163,7 @@ public sealed class FastStartTests
 
         Assert.Empty(errors);
         Assert.False(runtime.Policies[0].UpgradePending);
+        Assert.True(runtime.DetectorUpgrade.IsCompleted);
         Assert.Equal(expected, PolicySwapTests.EngineOf(runtime));
     }
 
