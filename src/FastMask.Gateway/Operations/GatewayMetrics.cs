@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using FastMask.Masking.Detection;
 using FastMask.Masking.Policy;
 using Prometheus;
 
@@ -62,6 +63,36 @@ internal sealed class GatewayMetrics
     public Gauge EngineInfo { get; }
 
     public Gauge PolicyInfo { get; }
+
+    /// <summary>Points <c>fastmask_policy_info</c> of <paramref name="route"/> at <paramref name="current"/> (after a start or a swap).</summary>
+    public void SetPolicyInfo(string route, CompiledPolicy? previous, CompiledPolicy current)
+    {
+        if (previous is not null
+            && (!string.Equals(previous.Version, current.Version, StringComparison.Ordinal)
+                || !string.Equals(previous.ApiVersion, current.ApiVersion, StringComparison.Ordinal)))
+        {
+            PolicyInfo.RemoveLabelled(route, previous.Version, previous.ApiVersion);
+        }
+
+        PolicyInfo.WithLabels(route, current.Version, current.ApiVersion).Set(1);
+    }
+
+    /// <summary>Sets <c>fastmask_detector_engine_info</c> to the engines the current policies run on; the others disappear.</summary>
+    public void SetEnginesInUse(ReadOnlySpan<DetectorEngineKind> engines)
+    {
+        foreach (var engine in (ReadOnlySpan<DetectorEngineKind>)[DetectorEngineKind.Hyperscan, DetectorEngineKind.Regex])
+        {
+            var label = engine == DetectorEngineKind.Hyperscan ? "hyperscan" : "regex";
+            if (engines.Contains(engine))
+            {
+                EngineInfo.WithLabels(label).Set(1);
+            }
+            else
+            {
+                EngineInfo.RemoveLabelled(label);
+            }
+        }
+    }
 
     public static string NormalizeMethod(string method)
     {

@@ -120,7 +120,9 @@ internal sealed partial class ProxyHandler
 
     private async Task ProxyAsync(HttpContext context, RouteRuntime route, string requestId)
     {
-        var exchange = route.Contexts.Rent();
+        // The exchange keeps the policy it starts with, even if the route's policy is swapped before it ends.
+        var policy = route.AcquirePolicy();
+        var exchange = policy.Contexts.Rent();
         var timeout = _timeouts.Rent();
         var aborted = default(CancellationTokenRegistration);
         try
@@ -132,7 +134,7 @@ internal sealed partial class ProxyHandler
                 return;
             }
 
-            _runtime.Metrics.AddMasked(route.Policy, MaskDirection.Request, exchange.RequestStats);
+            _runtime.Metrics.AddMasked(exchange.Policy, MaskDirection.Request, exchange.RequestStats);
             using var bodyBuffer = body.Buffer;
             using var message = CreateUpstreamRequest(context, route, body, requestId);
 
@@ -166,7 +168,7 @@ internal sealed partial class ProxyHandler
                 }
                 finally
                 {
-                    _runtime.Metrics.AddMasked(route.Policy, MaskDirection.Response, exchange.ResponseStats);
+                    _runtime.Metrics.AddMasked(exchange.Policy, MaskDirection.Response, exchange.ResponseStats);
                 }
             }
         }
@@ -175,7 +177,8 @@ internal sealed partial class ProxyHandler
             // Unregistered before the source is reused, so a late abort of this request cannot cancel another.
             aborted.Dispose();
             _timeouts.Return(timeout);
-            route.Contexts.Return(exchange);
+            policy.Contexts.Return(exchange);
+            policy.Release();
         }
     }
 

@@ -7,15 +7,19 @@ using Microsoft.AspNetCore.Http;
 
 namespace FastMask.Gateway.Proxy;
 
-/// <summary>A route ready for the request path: names resolved, policy compiled, credential loaded, connection pool built.</summary>
+/// <summary>
+/// A route ready for the request path: names resolved, policy compiled, credential loaded, connection pool built. Its
+/// policy can be replaced while requests run (<see cref="SwapPolicy"/>); each exchange keeps the one it leased.
+/// </summary>
 internal sealed class RouteRuntime : IDisposable
 {
     private readonly string[] _methods;
     private readonly string _upstreamBase;
+    private PolicyHandle _policy;
 
     public RouteRuntime(
         RouteConfig config,
-        CompiledPolicy policy,
+        PolicyHandle policy,
         CredentialSource? credential,
         FrozenSet<string> stripHeaders,
         GatewayMetrics.RouteMetrics metrics)
@@ -30,8 +34,7 @@ internal sealed class RouteRuntime : IDisposable
 
         var upstream = new Uri(config.Upstream, UriKind.Absolute);
         _upstreamBase = upstream.GetLeftPart(UriPartial.Path).TrimEnd('/');
-        Policy = policy;
-        Contexts = new MaskContextPool(policy);
+        _policy = policy;
         Credential = credential;
         StripHeaders = stripHeaders;
         Metrics = metrics;
@@ -63,10 +66,11 @@ internal sealed class RouteRuntime : IDisposable
 
     public string Prefix { get; }
 
-    public CompiledPolicy Policy { get; }
+    /// <summary>The policy new exchanges get now. An exchange uses <see cref="AcquirePolicy"/> instead, so a swap cannot change it midway.</summary>
+    public CompiledPolicy CurrentPolicy => Volatile.Read(ref _policy).Policy;
 
-    /// <summary>Per-exchange masking state, reused.</summary>
-    public MaskContextPool Contexts { get; }
+    /// <summary>The handle new exchanges lease now.</summary>
+    public PolicyHandle PolicyHandle => Volatile.Read(ref _policy);
 
     public CredentialSource? Credential { get; }
 
@@ -87,6 +91,36 @@ internal sealed class RouteRuntime : IDisposable
     public SocketsHttpHandler Handler { get; }
 
     public HttpMessageInvoker Invoker { get; }
+
+    /// <summary>
+    /// Leases the route's current policy for one exchange: masking, its contexts and its metrics all use it until
+    /// <see cref="PolicyHandle.Release"/>, whatever is swapped in meanwhile.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The gateway is shutting down and the policy has been released.</exception>
+    public PolicyHandle AcquirePolicy()
+    {
+        while (true)
+        {
+            var handle = Volatile.Read(ref _policy);
+            if (handle.TryAcquire())
+            {
+                return handle;
+            }
+
+            // A retired handle is swapped out before it is retired, so a second read finds its successor; the same
+            // handle again means the runtime released every policy (shutdown).
+            if (ReferenceEquals(Volatile.Read(ref _policy), handle))
+            {
+                throw new ObjectDisposedException(nameof(RouteRuntime), "The route's policy has been released.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Makes <paramref name="next"/> the policy of new exchanges and returns the previous one, which exchanges already
+    /// running keep. The caller retires the previous handle once no route uses it any more.
+    /// </summary>
+    public PolicyHandle SwapPolicy(PolicyHandle next) => Interlocked.Exchange(ref _policy, next);
 
     public bool Matches(string path)
     {
@@ -122,7 +156,7 @@ internal sealed class RouteRuntime : IDisposable
 
     public void Dispose()
     {
+        // The policy belongs to the runtime, which may share it between routes.
         Invoker.Dispose();
-        Contexts.Dispose();
     }
 }

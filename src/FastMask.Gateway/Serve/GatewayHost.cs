@@ -36,6 +36,16 @@ public sealed record GatewayHostOptions
 
     /// <summary>An extra log sink (tests read what the gateway logs).</summary>
     public ILoggerProvider? LoggerProvider { get; init; }
+
+    /// <summary>
+    /// With the detector engine left to <c>auto</c> and Hyperscan available: serve with the Regex engine at once and
+    /// swap in the Hyperscan detectors when a background thread has compiled them. An engine named by the config, the
+    /// environment or the policy is compiled before the gateway starts, as is everything when this is off.
+    /// </summary>
+    public bool FastStart { get; init; } = true;
+
+    /// <summary>Runs on the background compile thread before each policy's Hyperscan compile (tests hold or fail it).</summary>
+    internal Action<string>? BeforeBackgroundCompile { get; init; }
 }
 
 /// <summary>
@@ -73,7 +83,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
     public static async Task<GatewayHost> StartAsync(GatewayConfig config, GatewayHostOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new GatewayHostOptions();
-        var runtime = GatewayRuntime.Create(config, options.Environment ?? System.Environment.GetEnvironmentVariables(), out var errors)
+        var runtime = GatewayRuntime.Create(config, options.Environment ?? System.Environment.GetEnvironmentVariables(), out var errors, options.FastStart, options.BeforeBackgroundCompile)
             ?? throw new GatewayConfigException(errors);
 
         WebApplication? data = null;
@@ -116,6 +126,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
             var adminText = host.AdminUrl?.ToString() ?? "none";
             var engineText = runtime.Engine.ToString().ToLowerInvariant();
             LogStarted(logger, dataText, adminText, engineText, runtime.Routes.Length);
+            runtime.StartDetectorUpgrade(logger);
             return host;
         }
         catch

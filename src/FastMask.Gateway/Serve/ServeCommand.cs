@@ -11,6 +11,9 @@ internal static class ServeCommand
 {
     public const string ConfigVariable = "FASTMASK_CONFIG";
 
+    /// <summary>How long exit waits for a background Hyperscan compile still running; it takes well under a second.</summary>
+    private static readonly TimeSpan s_backgroundCompileGrace = TimeSpan.FromSeconds(5);
+
     public static async Task<int> RunAsync(string[] args)
     {
         string? configPath = null;
@@ -54,6 +57,11 @@ internal static class ServeCommand
             return PrintErrors(configPath, loaded.Errors);
         }
 
+        // Registered before start-up, so a SIGTERM that arrives while the gateway starts stops it instead of killing it.
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+
         GatewayHost host;
         try
         {
@@ -70,11 +78,20 @@ internal static class ServeCommand
             return 1;
         }
 
-        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         await stop.Task;
         await host.DisposeAsync();
+
+        // A background Hyperscan compile may still be running; its result is discarded. It is let finish (a fraction
+        // of a second) rather than cut off by the process exit, which tears down the native library under it.
+        try
+        {
+            await host.Runtime.DetectorUpgrade.WaitAsync(s_backgroundCompileGrace);
+        }
+        catch (TimeoutException)
+        {
+            // Exit anyway: a compile that slow must not hold up shutdown.
+        }
+
         return 0;
 
         void OnSignal(PosixSignalContext context)

@@ -47,7 +47,8 @@ internal sealed class TestGateway : IAsyncDisposable
         Func<GatewayConfig, GatewayConfig>? configure = null,
         string policy = TestPolicies.Redact,
         IDictionary? environment = null,
-        Microsoft.Extensions.Logging.ILoggerProvider? logs = null)
+        Microsoft.Extensions.Logging.ILoggerProvider? logs = null,
+        Func<GatewayHostOptions, GatewayHostOptions>? hostOptions = null)
     {
         var directory = new TempDirectory();
         try
@@ -64,7 +65,8 @@ internal sealed class TestGateway : IAsyncDisposable
             };
             config = configure?.Invoke(config) ?? config;
             environment ??= new Hashtable { [CredentialVariable] = CredentialValue };
-            var host = await GatewayHost.StartAsync(config, new GatewayHostOptions { Environment = environment, ConsoleLogging = false, LoggerProvider = logs, MinimumLevel = Microsoft.Extensions.Logging.LogLevel.Debug });
+            var options = new GatewayHostOptions { Environment = environment, ConsoleLogging = false, LoggerProvider = logs, MinimumLevel = Microsoft.Extensions.Logging.LogLevel.Debug };
+            var host = await GatewayHost.StartAsync(config, hostOptions?.Invoke(options) ?? options);
             return new TestGateway(host, directory);
         }
         catch
