@@ -59,6 +59,7 @@ internal sealed class AnchorPlan
     private readonly int[] _maxWidths;
     private readonly Member[][] _members;
     private readonly SearchValues<string>[] _keywordGroups;
+    private readonly SearchValues<string>? _allKeywords;
     private readonly ulong _gatedEntries;
     private readonly ulong[] _member = new ulong[256];
     private readonly ulong _digitEntries;
@@ -68,8 +69,9 @@ internal sealed class AnchorPlan
     private readonly ulong[] _otherByByte = new ulong[256];
     private readonly int[] _sampledEntries;
 
-    private AnchorPlan(Entry[] entries, SearchValues<string>[] keywordGroups)
+    private AnchorPlan(Entry[] entries, SearchValues<string>[] keywordGroups, string[] allKeywords)
     {
+        _allKeywords = allKeywords.Length > 0 ? SearchValues.Create(allKeywords, StringComparison.OrdinalIgnoreCase) : null;
         _entries = entries;
         _keywordGroups = keywordGroups;
         _minWidths = [.. entries.Select(static e => e.MinWidth)];
@@ -146,16 +148,22 @@ internal sealed class AnchorPlan
         private char[]? _chars;
         private int _length;
 
-        public bool Present(ReadOnlySpan<byte> text, SearchValues<string>[] groups, int group)
+        public bool Present(ReadOnlySpan<byte> text, SearchValues<string>[] groups, SearchValues<string>? all, int group)
         {
             if (_state[group] == 0)
             {
-                // SearchValues<string> looks for all of a group's keywords in one vectorised pass, in any case, over
-                // UTF-16: the text is widened once, on the first question about it.
+                // SearchValues<string> looks for many keywords in one vectorised pass, in any case, over UTF-16: the
+                // text is widened once, on the first question about it, and first searched for every keyword at once,
+                // which in most texts settles every group.
                 if (_chars is null)
                 {
                     _chars = t_chars is { } cached && cached.Length >= text.Length ? cached : t_chars = new char[Math.Max(text.Length, 256)];
                     _length = Encoding.UTF8.GetChars(text, _chars);
+                    if (all is not null && _chars.AsSpan(0, _length).IndexOfAny(all) < 0)
+                    {
+                        _state[..groups.Length].Fill(2);
+                        return false;
+                    }
                 }
 
                 _state[group] = _chars.AsSpan(0, _length).IndexOfAny(groups[group]) >= 0 ? (byte)1 : (byte)2;
@@ -285,7 +293,7 @@ internal sealed class AnchorPlan
             throw new ArgumentException("too many distinct keyword lists", nameof(keywords));
         }
 
-        return new AnchorPlan([.. entries], [.. keywordGroups]);
+        return new AnchorPlan([.. entries], [.. keywordGroups], [.. keywordIndex.Keys.SelectMany(static k => k.Split('\n')).Distinct()]);
     }
 
     private static string Key(bool[] set)
@@ -379,7 +387,16 @@ internal sealed class AnchorPlan
                 }
 
                 var i = position + found;
-                Visit(text, i, _otherByByte[text[i]], windows, skipUntil, starts, ends, ref keywords);
+                var candidates = _otherByByte[text[i]];
+                if (BitOperations.IsPow2(candidates))
+                {
+                    VisitOne(text, i, BitOperations.TrailingZeroCount(candidates), windows, skipUntil, ref keywords);
+                }
+                else
+                {
+                    Visit(text, i, candidates, windows, skipUntil, starts, ends, ref keywords);
+                }
+
                 position = i + 1;
             }
         }
@@ -413,7 +430,7 @@ internal sealed class AnchorPlan
                     continue;
                 }
 
-                Visit(text, i, bit, windows, skipUntil, starts, ends, ref keywords);
+                VisitOne(text, i, e, windows, skipUntil, ref keywords);
             }
         }
 
@@ -538,39 +555,7 @@ internal sealed class AnchorPlan
         for (var rest = alive; rest != 0; rest &= rest - 1)
         {
             var e = BitOperations.TrailingZeroCount(rest);
-            int runStart = starts[e], runEnd = ends[e], maxWidth = maxWidths[e];
-            if (runEnd - runStart < _minWidths[e])
-            {
-                // The whole run is too short for any match (a run cut at a walk limit is always long enough): every
-                // hit in it is done.
-                skipUntil[e] = runEnd;
-                continue;
-            }
-
-            int start, end;
-            if (maxWidth != PatternShape.Unbounded)
-            {
-                start = Math.Max(runStart, i - maxWidth + 1);
-                end = (int)Math.Min(runEnd, (long)i + maxWidth + Slack);
-            }
-            else
-            {
-                (start, end) = (runStart, runEnd);
-            }
-
-            // A later hit is covered when its own window lies inside this one: anywhere up to the run's end when the
-            // window reaches it, else up to the slack.
-            skipUntil[e] = end == runEnd && (clipped & (1UL << e)) == 0 ? end : Math.Max(i + 1, end - maxWidth + 1);
-            windowStart = Math.Min(windowStart, start);
-            windowEnd = Math.Max(windowEnd, end);
-            var length = runEnd - runStart;
-            foreach (var member in _members[e])
-            {
-                if (length >= member.MinWidth && (member.KeywordGroup < 0 || keywords.Present(text, _keywordGroups, member.KeywordGroup)))
-                {
-                    patterns |= member.Bit;
-                }
-            }
+            patterns |= Window(text, i, e, starts[e], ends[e], (clipped & (1UL << e)) != 0, skipUntil, ref keywords, ref windowStart, ref windowEnd);
         }
 
         if (patterns != 0)
@@ -579,11 +564,124 @@ internal sealed class AnchorPlan
         }
     }
 
+    /// <summary>
+    /// <see cref="Visit"/> for a hit that concerns a single entry (most hits outside the digit pass): the same checks
+    /// and window with plain loops instead of masks.
+    /// </summary>
+    private void VisitOne(ReadOnlySpan<byte> text, int i, int e, ScanWindows windows, Span<int> skipUntil, ref KeywordState keywords)
+    {
+        var bit = 1UL << e;
+        var membership = _member;
+        if (i < skipUntil[e] || (membership[text[i]] & bit) == 0)
+        {
+            return;
+        }
+
+        if ((_literalEntries & bit) != 0)
+        {
+            var entry = _entries[e];
+            var literal = entry.Literal!;
+            var at = i - entry.LiteralOffset;
+            if (at < 0 || at + literal.Length > text.Length || !text.Slice(at, literal.Length).SequenceEqual(literal))
+            {
+                return;
+            }
+        }
+
+        if ((_gatedEntries & bit) != 0 && !AnyKeyword(text, e, ref keywords))
+        {
+            skipUntil[e] = int.MaxValue;
+            return;
+        }
+
+        var maxWidth = _maxWidths[e];
+        var bounded = maxWidth != PatternShape.Unbounded;
+        var left = bounded ? Math.Max(0, i - maxWidth + 1) : 0;
+        var j = i - 1;
+        while (j >= left && (membership[text[j]] & bit) != 0)
+        {
+            j--;
+        }
+
+        var right = bounded ? (int)Math.Min(text.Length, (long)i + maxWidth + Slack) : text.Length;
+        var k = i + 1;
+        while (k < right && (membership[text[k]] & bit) != 0)
+        {
+            k++;
+        }
+
+        int windowStart = int.MaxValue, windowEnd = -1;
+        var patterns = Window(text, i, e, j + 1, k, k == right && k < text.Length, skipUntil, ref keywords, ref windowStart, ref windowEnd);
+        if (patterns != 0)
+        {
+            windows.Add(windowStart, windowEnd, patterns);
+        }
+    }
+
+    /// <summary>
+    /// For entry <paramref name="e"/> hit at <paramref name="i"/> inside the alphabet run [<paramref name="runStart"/>,
+    /// <paramref name="runEnd"/>) (<paramref name="clipped"/>: the walk stopped at its limit, the run goes on), widens the
+    /// window to hold its matches, sets how far later hits are covered, and returns the patterns to scan there.
+    /// </summary>
+    private ulong Window(
+        ReadOnlySpan<byte> text,
+        int i,
+        int e,
+        int runStart,
+        int runEnd,
+        bool clipped,
+        Span<int> skipUntil,
+        ref KeywordState keywords,
+        ref int windowStart,
+        ref int windowEnd)
+    {
+        var maxWidth = _maxWidths[e];
+        var length = runEnd - runStart;
+        if (length < _minWidths[e])
+        {
+            // The whole run is too short for any match (a run cut at a walk limit is always long enough): every hit in
+            // it is done.
+            skipUntil[e] = runEnd;
+            return 0;
+        }
+
+        int start, end;
+        if (maxWidth != PatternShape.Unbounded)
+        {
+            start = Math.Max(runStart, i - maxWidth + 1);
+            end = (int)Math.Min(runEnd, (long)i + maxWidth + Slack);
+        }
+        else
+        {
+            (start, end) = (runStart, runEnd);
+        }
+
+        // A later hit is covered when its own window lies inside this one: anywhere up to the run's end when the window
+        // reaches it, else up to the slack.
+        skipUntil[e] = end == runEnd && !clipped ? end : Math.Max(i + 1, end - maxWidth + 1);
+        ulong patterns = 0;
+        foreach (var member in _members[e])
+        {
+            if (length >= member.MinWidth && (member.KeywordGroup < 0 || keywords.Present(text, _keywordGroups, _allKeywords, member.KeywordGroup)))
+            {
+                patterns |= member.Bit;
+            }
+        }
+
+        if (patterns != 0)
+        {
+            windowStart = Math.Min(windowStart, start);
+            windowEnd = Math.Max(windowEnd, end);
+        }
+
+        return patterns;
+    }
+
     private bool AnyKeyword(ReadOnlySpan<byte> text, int e, ref KeywordState keywords)
     {
         foreach (var member in _members[e])
         {
-            if (keywords.Present(text, _keywordGroups, member.KeywordGroup))
+            if (keywords.Present(text, _keywordGroups, _allKeywords, member.KeywordGroup))
             {
                 return true;
             }

@@ -679,7 +679,7 @@ public sealed class JsonMaskSession : IDisposable
             }
         }
 
-        Span<byte> normalized = stackalloc byte[MaxName];
+        Span<char> normalized = stackalloc char[MaxName];
         var n = 0;
         foreach (var b in name)
         {
@@ -693,18 +693,10 @@ public sealed class JsonMaskSession : IDisposable
                 return -1;
             }
 
-            normalized[n++] = (uint)(b - 'A') <= 'Z' - 'A' ? (byte)(b | 0x20) : b;
+            normalized[n++] = (char)((uint)(b - 'A') <= 'Z' - 'A' ? b | 0x20 : b);
         }
 
-        foreach (var rule in _policy.FieldNameRules)
-        {
-            if (normalized[..n].SequenceEqual(rule.NormalizedName))
-            {
-                return rule.Entity;
-            }
-        }
-
-        return -1;
+        return _policy.FieldNameLookup.TryGetValue(normalized[..n], out var entity) ? entity : -1;
     }
 
     private int Stronger(int current, int candidate)

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Text;
 using FastMask.Masking.Detection;
@@ -91,6 +92,14 @@ public sealed class CompiledPolicy : IDisposable
         Entities = entities;
         FieldRules = fieldRules;
         FieldNameRules = fieldNameRules;
+        var byName = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var rule in fieldNameRules)
+        {
+            // The first rule for a name wins, as a scan of the list in order would have it.
+            byName.TryAdd(Encoding.Latin1.GetString(rule.NormalizedName), rule.Entity);
+        }
+
+        FieldNameLookup = byName.ToFrozenDictionary(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
         RequestActions = requestActions;
         ResponseActions = responseActions;
         Detector = detector;
@@ -113,6 +122,9 @@ public sealed class CompiledPolicy : IDisposable
     public ImmutableArray<FieldRule> FieldRules { get; }
 
     public ImmutableArray<FieldNameRule> FieldNameRules { get; }
+
+    /// <summary><see cref="FieldNameRules"/> by normalised name (bytes widened to chars), for a lookup per property name.</summary>
+    internal FrozenDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> FieldNameLookup { get; }
 
     /// <summary>Operator per level for requests (index = level).</summary>
     public ImmutableArray<OperatorSpec> RequestActions { get; }
