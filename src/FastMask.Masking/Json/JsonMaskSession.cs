@@ -48,6 +48,7 @@ public sealed class JsonMaskSession : IDisposable
     private readonly PooledBufferWriter _masked = new(1024);
     private readonly PooledBufferWriter _restored = new(256);
     private readonly PooledBufferWriter _pendingGap = new(256);
+    private readonly SplicingWriter _splice = new();
     private JsonMaskSession? _embedded;
     private PooledBufferWriter? _embeddedInput;
     private PooledBufferWriter? _embeddedOutput;
@@ -142,6 +143,21 @@ public sealed class JsonMaskSession : IDisposable
         {
             return _error.IsOk ? Fail(MaskStatus.InvalidJson, _offset, "the document was already complete") : _error;
         }
+
+        _splice.Begin(output, input);
+        try
+        {
+            return FeedPiece(input, isFinalBlock, _splice, out consumed);
+        }
+        finally
+        {
+            _splice.End();
+        }
+    }
+
+    private MaskError FeedPiece(in ReadOnlySequence<byte> input, bool isFinalBlock, IBufferWriter<byte> output, out SequencePosition consumed)
+    {
+        consumed = input.Start;
 
         var reader = new Utf8JsonReader(input, isFinalBlock, _readerState);
         long emitted = 0;
@@ -733,22 +749,23 @@ public sealed class JsonMaskSession : IDisposable
             return;
         }
 
-        var gap = input.Slice(from, to - from);
         if (!dropComma)
         {
-            CopySequence(gap, output);
+            CopyRaw(input, from, to, output);
             return;
         }
 
+        var gap = input.Slice(from, to - from);
         var comma = gap.PositionOf((byte)',');
         if (comma is null)
         {
-            CopySequence(gap, output);
+            CopyRaw(input, from, to, output);
             return;
         }
 
-        CopySequence(gap.Slice(0, comma.Value), output);
-        CopySequence(gap.Slice(gap.GetPosition(1, comma.Value)), output);
+        var at = from + gap.Slice(0, comma.Value).Length;
+        CopyRaw(input, from, at, output);
+        CopyRaw(input, at + 1, to, output);
     }
 
     /// <summary>
@@ -774,6 +791,13 @@ public sealed class JsonMaskSession : IDisposable
 
     private static void CopyRaw(in ReadOnlySequence<byte> input, long from, long to, IBufferWriter<byte> output)
     {
+        if (output is SplicingWriter splice)
+        {
+            // Offsets are into the piece the writer was begun with, which is always this input.
+            splice.CopyInput(from, to);
+            return;
+        }
+
         if (input.IsSingleSegment)
         {
             output.Write(input.FirstSpan[(int)from..(int)to]);
