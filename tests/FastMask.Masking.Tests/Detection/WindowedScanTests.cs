@@ -115,6 +115,45 @@ public class WindowedScanTests
         Assert.Equal(BuiltInDetector.Detect(regex, "my ssn is 123456789"), BuiltInDetector.Detect(windowed, "my ssn is 123456789"));
     }
 
+    [Theory]
+    [InlineData(DetectorEngineKind.Hyperscan)]
+    [InlineData(DetectorEngineKind.Regex)]
+    public void Detect_CustomPatternsOnEveryRoute_WindowedSameAsWholeText(DetectorEngineKind engine)
+    {
+        // Custom patterns take each route: an automaton (ASCII, case-insensitive), the engine inside windows (a class
+        // beyond ASCII has no byte automaton), the engine over the whole text (no usable anchor), and keyword regions.
+        PatternSpec[] patterns =
+        [
+            new("ord-[0-9]{6}") { CaseInsensitive = true, LeftBoundary = BoundaryClass.AlphaNumeric },
+            new("[à-ÿ]{2}[0-9]{3}"),
+            new("[a-z]{2} [a-z]{3}"),
+            new("[a-z]{12}") { ContextKeywords = ["token"], ContextWindow = 20 },
+            new("[0-9]{4}-[0-9]{4}"),
+        ];
+        var definitions = ImmutableArray.CreateRange(patterns.Select((p, i) => new DetectorDefinition(i, p)));
+        using var windowed = EntityDetector.Create(definitions, engine, planned: true);
+        using var whole = EntityDetector.Create(definitions, engine, planned: false);
+        Assert.Null(PatternShape.TryAnalyze(patterns[1].Expression, false)!.Tree);
+        Assert.False(AnchorPlan.CanPlan(PatternShape.TryAnalyze(patterns[2].Expression, false)));
+
+        var random = new Random(Seed + 3);
+        string[] pieces = ["ORD-123456", "ord-654321", "xord-111111", "éü123", "àà999", "ab cde", "token ", "abcdefghijkl", "1234-5678", " ", "x"];
+        var found = 0;
+        for (var i = 0; i < 2000; i++)
+        {
+            var text = string.Concat(Enumerable.Range(0, random.Next(1, 30)).Select(_ => pieces[random.Next(pieces.Length)]));
+            var utf8 = Encoding.UTF8.GetBytes(text);
+            using var expected = new MatchBuffer<EntityMatch>();
+            using var actual = new MatchBuffer<EntityMatch>();
+            whole.Detect(utf8, expected);
+            windowed.Detect(utf8, actual);
+            Assert.True(expected.Items.SequenceEqual(actual.Items), $"'{text}': whole {string.Join(" ", expected.Items.ToArray())}, windowed {string.Join(" ", actual.Items.ToArray())}");
+            found += expected.Count;
+        }
+
+        Assert.True(found > 2000, "the texts produced too few entities");
+    }
+
     [Fact]
     public void FindWindows_EveryWholeTextMatchLiesInAWindowThatScansItsPattern()
     {
