@@ -9,7 +9,9 @@ RUN apt-get update \
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig FastMask.sln ./
 COPY src/ src/
-RUN dotnet publish src/FastMask.Gateway -c Release -o /out
+# The binary targets x86-64-v3 (AVX2); for older hosts: --build-arg ISA=x86-64-v2.
+ARG ISA=x86-64-v3
+RUN dotnet publish src/FastMask.Gateway -c Release -o /out -p:IlcInstructionSet=$ISA
 
 FROM debian:12-slim AS runtime
 RUN apt-get update \
