@@ -88,6 +88,7 @@ internal sealed class PatternDfa
             var accept = nfa.NewState();
             nfa.Epsilon(start, fragment.Start);
             nfa.Epsilon(fragment.End, accept);
+            nfa.MarkAccepting(accept);
             accepts.Add(accept, pattern);
         }
 
@@ -270,20 +271,19 @@ internal sealed class PatternDfa
         }
 
         var states = new List<int[]> { Array.Empty<int>() };
-        var index = new Dictionary<string, int>(StringComparer.Ordinal) { [string.Empty] = Dead };
+        var index = new Dictionary<int[], int>(SetComparer.Instance) { [[]] = Dead };
         var next = new List<int>(new int[classCount]);
         var accepting = new List<ulong> { 0 };
         var work = new Queue<int>();
         int Intern(int[] set)
         {
-            var key = string.Join(',', set);
-            if (index.TryGetValue(key, out var id))
+            if (index.TryGetValue(set, out var id))
             {
                 return id;
             }
 
             id = states.Count;
-            index.Add(key, id);
+            index.Add(set, id);
             states.Add(set);
             ulong accepts = 0;
             foreach (var s in set)
@@ -344,6 +344,21 @@ internal sealed class PatternDfa
         return new PatternDfa(classOf, classCount, [.. next], [.. accepting], start, SearchValues.Create(first.ToArray()), isFirst);
     }
 
+    /// <summary>Compares automaton state sets by their members.</summary>
+    private sealed class SetComparer : IEqualityComparer<int[]>
+    {
+        public static SetComparer Instance { get; } = new();
+
+        public bool Equals(int[]? x, int[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(int[] obj)
+        {
+            var hash = new HashCode();
+            hash.AddBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(obj.AsSpan()));
+            return hash.ToHashCode();
+        }
+    }
+
     /// <summary>A Thompson automaton: each state has one byte-set edge or any number of empty edges.</summary>
     private sealed class Nfa
     {
@@ -352,6 +367,11 @@ internal sealed class PatternDfa
         public List<int> Targets { get; } = [];
 
         private readonly List<List<int>> _epsilon = [];
+        private readonly HashSet<int> _accepting = [];
+        private readonly Stack<int> _stack = new();
+        private readonly List<int> _result = [];
+        private int[] _mark = [];
+        private int _generation;
 
         public int NewState()
         {
@@ -479,29 +499,52 @@ internal sealed class PatternDfa
             return true;
         }
 
-        /// <summary>The states reachable from <paramref name="from"/> by empty edges, sorted.</summary>
-        public int[] Closure(IEnumerable<int> from)
+        /// <summary>
+        /// The states reachable from <paramref name="from"/> by empty edges that matter to the automaton (those with a
+        /// byte edge, and accepting ones), sorted: two sets that agree on those behave alike, whatever empty-edge states
+        /// they passed through, which keeps the automaton's states few and their keys short.
+        /// </summary>
+        public int[] Closure(List<int> from)
         {
-            var seen = new HashSet<int>();
-            var stack = new Stack<int>(from);
-            while (stack.Count > 0)
+            if (_mark.Length < Sets.Count)
             {
-                var s = stack.Pop();
-                if (!seen.Add(s))
+                _mark = new int[Sets.Count];
+                _generation = 0;
+            }
+
+            _generation++;
+            _stack.Clear();
+            _result.Clear();
+            foreach (var s in from)
+            {
+                _stack.Push(s);
+            }
+
+            while (_stack.Count > 0)
+            {
+                var s = _stack.Pop();
+                if (_mark[s] == _generation)
                 {
                     continue;
                 }
 
+                _mark[s] = _generation;
+                if (Sets[s] is not null || _accepting.Contains(s))
+                {
+                    _result.Add(s);
+                }
+
                 foreach (var t in _epsilon[s])
                 {
-                    stack.Push(t);
+                    _stack.Push(t);
                 }
             }
 
-            var result = seen.ToArray();
-            Array.Sort(result);
-            return result;
+            _result.Sort();
+            return [.. _result];
         }
+
+        public void MarkAccepting(int state) => _accepting.Add(state);
 
         public List<bool[]> DistinctSets()
         {
