@@ -63,8 +63,6 @@ internal sealed class PatternDfa
         _first = first;
     }
 
-    public int StateCount => _accepting.Length;
-
     /// <summary>The patterns (bits) this automaton matches.</summary>
     public ulong Patterns => _patterns;
 
