@@ -64,7 +64,6 @@ internal sealed class AnchorPlan
     private readonly ulong[] _member = new ulong[256];
     private readonly ulong _digitEntries;
     private readonly ulong _literalEntries;
-    private readonly ulong _unboundedEntries;
     private readonly SearchValues<byte>? _otherTriggers;
     private readonly ulong[] _otherByByte = new ulong[256];
     private readonly int[] _sampledEntries;
@@ -89,11 +88,6 @@ internal sealed class AnchorPlan
                 {
                     _member[b] |= bit;
                 }
-            }
-
-            if (entry.MaxWidth == PatternShape.Unbounded)
-            {
-                _unboundedEntries |= bit;
             }
 
             if (entry.Members.All(static m => m.KeywordGroup >= 0))
@@ -177,9 +171,6 @@ internal sealed class AnchorPlan
     private static char[]? t_chars;
 
 
-
-    /// <summary>How many anchor groups the plan keeps per-scan state for.</summary>
-    public int EntryCount => _entries.Length;
 
     /// <summary>
     /// Whether <paramref name="shape"/> can be scanned in windows: a cheap anchor, or a long shortest match over an
@@ -339,7 +330,7 @@ internal sealed class AnchorPlan
     /// <summary>
     /// Fills <paramref name="windows"/> with the sorted, merged windows of <paramref name="text"/> that the plan's
     /// patterns must be scanned in, each with the mask of patterns to scan there. <paramref name="skipUntil"/> is
-    /// scratch space of at least <see cref="EntryCount"/>. Windows start and end on UTF-8 character boundaries.
+    /// scratch space of at least <see cref="MaxPatterns"/>. Windows start and end on UTF-8 character boundaries.
     /// </summary>
     public void FindWindows(ReadOnlySpan<byte> text, ScanWindows windows, Span<int> skipUntil)
     {
@@ -460,26 +451,8 @@ internal sealed class AnchorPlan
         for (var rest = active; rest != 0; rest &= rest - 1)
         {
             var e = BitOperations.TrailingZeroCount(rest);
-            if (i < skipUntil[e])
+            if (!Admits(text, i, e, skipUntil, ref keywords))
             {
-                continue;
-            }
-
-            if ((_literalEntries & (1UL << e)) != 0)
-            {
-                var entry = _entries[e];
-                var literal = entry.Literal!;
-                var at = i - entry.LiteralOffset;
-                if (at < 0 || at + literal.Length > text.Length || !text.Slice(at, literal.Length).SequenceEqual(literal))
-                {
-                    continue;
-                }
-            }
-
-            if ((_gatedEntries & (1UL << e)) != 0 && !AnyKeyword(text, e, ref keywords))
-            {
-                // Every pattern of the entry needs a keyword this text does not hold.
-                skipUntil[e] = int.MaxValue;
                 continue;
             }
 
@@ -572,25 +545,8 @@ internal sealed class AnchorPlan
     {
         var bit = 1UL << e;
         var membership = _member;
-        if (i < skipUntil[e] || (membership[text[i]] & bit) == 0)
+        if ((membership[text[i]] & bit) == 0 || !Admits(text, i, e, skipUntil, ref keywords))
         {
-            return;
-        }
-
-        if ((_literalEntries & bit) != 0)
-        {
-            var entry = _entries[e];
-            var literal = entry.Literal!;
-            var at = i - entry.LiteralOffset;
-            if (at < 0 || at + literal.Length > text.Length || !text.Slice(at, literal.Length).SequenceEqual(literal))
-            {
-                return;
-            }
-        }
-
-        if ((_gatedEntries & bit) != 0 && !AnyKeyword(text, e, ref keywords))
-        {
-            skipUntil[e] = int.MaxValue;
             return;
         }
 
@@ -675,6 +631,39 @@ internal sealed class AnchorPlan
         }
 
         return patterns;
+    }
+
+    /// <summary>
+    /// Whether entry <paramref name="e"/> has work at hit <paramref name="i"/>: not covered by an earlier window, its
+    /// literal (if any) stands around the hit, and (if all its patterns need a keyword) the text holds one.
+    /// </summary>
+    private bool Admits(ReadOnlySpan<byte> text, int i, int e, Span<int> skipUntil, ref KeywordState keywords)
+    {
+        if (i < skipUntil[e])
+        {
+            return false;
+        }
+
+        var bit = 1UL << e;
+        if ((_literalEntries & bit) != 0)
+        {
+            var entry = _entries[e];
+            var literal = entry.Literal!;
+            var at = i - entry.LiteralOffset;
+            if (at < 0 || at + literal.Length > text.Length || !text.Slice(at, literal.Length).SequenceEqual(literal))
+            {
+                return false;
+            }
+        }
+
+        if ((_gatedEntries & bit) != 0 && !AnyKeyword(text, e, ref keywords))
+        {
+            // Every pattern of the entry needs a keyword this text does not hold.
+            skipUntil[e] = int.MaxValue;
+            return false;
+        }
+
+        return true;
     }
 
     private bool AnyKeyword(ReadOnlySpan<byte> text, int e, ref KeywordState keywords)

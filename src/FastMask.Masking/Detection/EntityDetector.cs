@@ -412,12 +412,7 @@ public sealed class EntityDetector : IDisposable
                 _plannedScanner!.Scan(window, engine, raw);
             }
 
-            var items = raw.WritableItems;
-            for (var i = from; i < items.Length; i++)
-            {
-                var m = items[i];
-                items[i] = new RawMatch(_plannedMap[m.Pattern], m.Start + start, m.End + start);
-            }
+            Remap(raw, from, _plannedMap, start);
         }
     }
 
@@ -485,22 +480,20 @@ public sealed class EntityDetector : IDisposable
     {
         var from = raw.Count;
         scanner.Scan(utf8[start..end], raw);
-        var items = raw.WritableItems;
-        for (var i = from; i < items.Length; i++)
-        {
-            var m = items[i];
-            items[i] = new RawMatch(map[m.Pattern], m.Start + start, m.End + start);
-        }
+        Remap(raw, from, map, start);
     }
 
-    /// <summary>Scanner-local pattern indices to definition indices (declaration order decides ties).</summary>
-    private static void Remap(MatchBuffer<RawMatch> raw, int from, int[] map)
+    /// <summary>
+    /// Scanner-local pattern indices to definition indices (declaration order decides ties), and offsets in a slice
+    /// starting at <paramref name="shift"/> to offsets in the whole text.
+    /// </summary>
+    private static void Remap(MatchBuffer<RawMatch> raw, int from, int[] map, int shift = 0)
     {
         var items = raw.WritableItems;
         for (var i = from; i < items.Length; i++)
         {
             var m = items[i];
-            items[i] = m with { Pattern = map[m.Pattern] };
+            items[i] = new RawMatch(map[m.Pattern], m.Start + shift, m.End + shift);
         }
     }
 

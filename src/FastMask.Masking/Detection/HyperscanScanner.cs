@@ -166,13 +166,28 @@ internal sealed class HyperscanScanner : IPatternScanner
         }
     }
 
-    public void Scan(ReadOnlySpan<byte> utf8, MatchBuffer<RawMatch> matches)
+    public void Scan(ReadOnlySpan<byte> utf8, MatchBuffer<RawMatch> matches) => WorkerFor(utf8, matches)?.Scan(this, utf8, matches);
+
+    /// <summary>
+    /// Runs only the selected patterns, each straight from its start-of-match database: for a short window that a
+    /// prefilter has already narrowed to a few patterns, one such scan costs less than the two passes.
+    /// </summary>
+    public void Scan(ReadOnlySpan<byte> utf8, ulong patterns, MatchBuffer<RawMatch> matches)
+    {
+        if (patterns != 0)
+        {
+            WorkerFor(utf8, matches)?.ScanPatterns(this, utf8, patterns, matches);
+        }
+    }
+
+    /// <summary>This thread's worker, or null when there is nothing to scan; throws on malformed input.</summary>
+    private Worker? WorkerFor(ReadOnlySpan<byte> utf8, MatchBuffer<RawMatch> matches)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         ArgumentNullException.ThrowIfNull(matches);
         if (_ends is null || utf8.IsEmpty)
         {
-            return;
+            return null;
         }
 
         // The databases are compiled in UTF-8 mode, where libhs leaves the result on malformed input undefined:
@@ -182,28 +197,7 @@ internal sealed class HyperscanScanner : IPatternScanner
             ThrowInvalidUtf8();
         }
 
-        _workers!.Value!.Scan(this, utf8, matches);
-    }
-
-    /// <summary>
-    /// Runs only the selected patterns, each straight from its start-of-match database: for a short window that a
-    /// prefilter has already narrowed to a few patterns, one such scan costs less than the two passes.
-    /// </summary>
-    public void Scan(ReadOnlySpan<byte> utf8, ulong patterns, MatchBuffer<RawMatch> matches)
-    {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        ArgumentNullException.ThrowIfNull(matches);
-        if (_ends is null || utf8.IsEmpty || patterns == 0)
-        {
-            return;
-        }
-
-        if (!Utf8.IsValid(utf8))
-        {
-            ThrowInvalidUtf8();
-        }
-
-        _workers!.Value!.ScanPatterns(this, utf8, patterns, matches);
+        return _workers!.Value!;
     }
 
     [DoesNotReturn]

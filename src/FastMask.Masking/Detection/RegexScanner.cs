@@ -46,8 +46,7 @@ internal sealed class RegexScanner : IPatternScanner
     internal static RegexOptions OptionsFor(PatternSpec p) =>
         RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture | (p.CaseInsensitive ? RegexOptions.IgnoreCase : RegexOptions.None);
 
-    public void Scan(ReadOnlySpan<byte> utf8, MatchBuffer<RawMatch> matches) =>
-        Scan(utf8, _regexes.Length >= 64 ? ulong.MaxValue : (1UL << _regexes.Length) - 1, matches, all: true);
+    public void Scan(ReadOnlySpan<byte> utf8, MatchBuffer<RawMatch> matches) => Scan(utf8, 0, matches, all: true);
 
     public void Scan(ReadOnlySpan<byte> utf8, ulong patterns, MatchBuffer<RawMatch> matches) =>
         Scan(utf8, patterns, matches, all: false);
