@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Numerics;
-using System.Text;
 
 namespace FastMask.Masking.Detection;
 
@@ -57,25 +56,32 @@ internal sealed class AnchorPlan
     private readonly Entry[] _entries;
     private readonly int[] _minWidths;
     private readonly int[] _maxWidths;
-    private readonly Member[][] _members;
-    private readonly SearchValues<string>[] _keywordGroups;
-    private readonly SearchValues<string>? _allKeywords;
-    private readonly ulong _gatedEntries;
     private readonly ulong[] _member = new ulong[256];
-    private readonly ulong _digitEntries;
-    private readonly ulong _literalEntries;
+    private readonly int[] _digitEntries;
+    private readonly int[] _literalEntries;
     private readonly SearchValues<byte>? _otherTriggers;
     private readonly ulong[] _otherByByte = new ulong[256];
     private readonly int[] _sampledEntries;
 
-    private AnchorPlan(Entry[] entries, SearchValues<string>[] keywordGroups, string[] allKeywords)
+    // Per entry: the patterns without keywords its run admits, by run length (capped at the last index), and those
+    // with keywords, admitted only when the text holds one of their group.
+    private readonly ulong[][] _plainByLength;
+    private readonly Member[][] _gatedMembers;
+    private readonly ulong[] _entryGroups;
+    private readonly ulong _gatedEntries;
+    private readonly KeywordFinder? _keywords;
+
+    private AnchorPlan(Entry[] entries, IReadOnlyList<(string Keyword, ulong Groups)> keywords)
     {
-        _allKeywords = allKeywords.Length > 0 ? SearchValues.Create(allKeywords, StringComparison.OrdinalIgnoreCase) : null;
+        _keywords = keywords.Count > 0 ? new KeywordFinder(keywords) : null;
         _entries = entries;
-        _keywordGroups = keywordGroups;
         _minWidths = [.. entries.Select(static e => e.MinWidth)];
         _maxWidths = [.. entries.Select(static e => e.MaxWidth)];
-        _members = [.. entries.Select(static e => e.Members)];
+        _plainByLength = new ulong[entries.Length][];
+        _gatedMembers = new Member[entries.Length][];
+        _entryGroups = new ulong[entries.Length];
+        var digits = new List<int>();
+        var literals = new List<int>();
         var sampled = new List<int>();
         var triggers = new List<byte>();
         for (var e = 0; e < entries.Length; e++)
@@ -90,7 +96,27 @@ internal sealed class AnchorPlan
                 }
             }
 
-            if (entry.Members.All(static m => m.KeywordGroup >= 0))
+            var plain = entry.Members.Where(static m => m.KeywordGroup < 0).ToArray();
+            var byLength = new ulong[entry.Members.Max(static m => m.MinWidth) + 1];
+            for (var length = 0; length < byLength.Length; length++)
+            {
+                foreach (var member in plain)
+                {
+                    if (length >= member.MinWidth)
+                    {
+                        byLength[length] |= member.Bit;
+                    }
+                }
+            }
+
+            _plainByLength[e] = byLength;
+            _gatedMembers[e] = [.. entry.Members.Where(static m => m.KeywordGroup >= 0)];
+            foreach (var member in _gatedMembers[e])
+            {
+                _entryGroups[e] |= 1UL << member.KeywordGroup;
+            }
+
+            if (plain.Length == 0)
             {
                 _gatedEntries |= bit;
             }
@@ -98,79 +124,62 @@ internal sealed class AnchorPlan
             if (entry.Sampled)
             {
                 sampled.Add(e);
-                continue;
             }
-
-            if (entry.Literal is null && IsDigitsOnly(entry.Bytes))
+            else if (entry.Literal is not null)
             {
-                // Searched for as one class: any digit triggers them all, so a run of digits is handled at its first
-                // digit and skipped after that. Widening a subset of digits to all ten only adds hits.
-                _digitEntries |= bit;
-                continue;
+                // Searched for as the whole literal: a vectorised search for a few bytes in a row passes over a text
+                // faster than any search for its rarest byte, and stops only where the literal stands.
+                literals.Add(e);
             }
-
-            if (entry.Literal is not null)
+            else if (IsDigitsOnly(entry.Bytes))
             {
-                _literalEntries |= bit;
+                // Searched for as one class: widening a subset of digits to all ten only adds hits.
+                digits.Add(e);
             }
-
-            for (var b = 0; b < 256; b++)
+            else
             {
-                if (entry.Bytes[b])
+                for (var b = 0; b < 256; b++)
                 {
-                    if (_otherByByte[b] == 0)
+                    if (entry.Bytes[b])
                     {
-                        triggers.Add((byte)b);
-                    }
+                        if (_otherByByte[b] == 0)
+                        {
+                            triggers.Add((byte)b);
+                        }
 
-                    _otherByByte[b] |= bit;
+                        _otherByByte[b] |= bit;
+                    }
                 }
             }
         }
 
+        _digitEntries = [.. digits];
+        _literalEntries = [.. literals];
         _sampledEntries = [.. sampled];
         _otherTriggers = triggers.Count > 0 ? SearchValues.Create(triggers.ToArray()) : null;
+        Groups = [.. entries.Select(static e => e.Members.Aggregate(0UL, static (a, x) => a | x.Bit))];
     }
 
     /// <summary>The patterns (bits) of each anchor group: patterns whose windows are found together.</summary>
-    public IReadOnlyList<ulong> Groups => [.. _members.Select(static m => m.Aggregate(0UL, static (a, x) => a | x.Bit))];
+    public IReadOnlyList<ulong> Groups { get; }
 
-    /// <summary>Per keyword group, for one text: 0 not looked for yet, 1 present, 2 absent.</summary>
-    private ref struct KeywordState(Span<byte> state)
+    /// <summary>For one text: the keyword groups it holds, looked for once, on the first question about them.</summary>
+    private struct KeywordState
     {
-        private readonly Span<byte> _state = state;
-        private char[]? _chars;
-        private int _length;
+        private ulong _present;
+        private bool _known;
 
-        public bool Present(ReadOnlySpan<byte> text, SearchValues<string>[] groups, SearchValues<string>? all, int group)
+        public ulong Present(ReadOnlySpan<byte> text, KeywordFinder? finder)
         {
-            if (_state[group] == 0)
+            if (!_known)
             {
-                // SearchValues<string> looks for many keywords in one vectorised pass, in any case, over UTF-16: the
-                // text is widened once, on the first question about it, and first searched for every keyword at once,
-                // which in most texts settles every group.
-                if (_chars is null)
-                {
-                    _chars = t_chars is { } cached && cached.Length >= text.Length ? cached : t_chars = new char[Math.Max(text.Length, 256)];
-                    _length = Encoding.UTF8.GetChars(text, _chars);
-                    if (all is not null && _chars.AsSpan(0, _length).IndexOfAny(all) < 0)
-                    {
-                        _state[..groups.Length].Fill(2);
-                        return false;
-                    }
-                }
-
-                _state[group] = _chars.AsSpan(0, _length).IndexOfAny(groups[group]) >= 0 ? (byte)1 : (byte)2;
+                _present = finder?.GroupsIn(text) ?? 0;
+                _known = true;
             }
 
-            return _state[group] == 1;
+            return _present;
         }
     }
-
-    [ThreadStatic]
-    private static char[]? t_chars;
-
-
 
     /// <summary>
     /// Whether <paramref name="shape"/> can be scanned in windows: a cheap anchor, or a long shortest match over an
@@ -196,7 +205,6 @@ internal sealed class AnchorPlan
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(shapes.Count, MaxPatterns, nameof(shapes));
         ArgumentOutOfRangeException.ThrowIfNotEqual(keywords.Count, shapes.Count, nameof(keywords));
-        var keywordGroups = new List<SearchValues<string>>();
         var keywordIndex = new Dictionary<string, int>(StringComparer.Ordinal);
 
         // Patterns with the same anchor and alphabet share one entry (widths widened to cover them all).
@@ -237,9 +245,8 @@ internal sealed class AnchorPlan
                 var joined = string.Join('\n', lower);
                 if (!keywordIndex.TryGetValue(joined, out group))
                 {
-                    group = keywordGroups.Count;
+                    group = keywordIndex.Count;
                     keywordIndex.Add(joined, group);
-                    keywordGroups.Add(SearchValues.Create(lower, StringComparison.OrdinalIgnoreCase));
                 }
             }
 
@@ -279,12 +286,22 @@ internal sealed class AnchorPlan
                 [member]));
         }
 
-        if (keywordGroups.Count > MaxPatterns)
+        if (keywordIndex.Count > MaxPatterns)
         {
             throw new ArgumentException("too many distinct keyword lists", nameof(keywords));
         }
 
-        return new AnchorPlan([.. entries], [.. keywordGroups], [.. keywordIndex.Keys.SelectMany(static k => k.Split('\n')).Distinct()]);
+        // Each keyword once, with every group it belongs to: one search over a text settles all groups.
+        var groupsOf = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        foreach (var (joined, group) in keywordIndex)
+        {
+            foreach (var keyword in joined.Split('\n'))
+            {
+                groupsOf[keyword] = groupsOf.GetValueOrDefault(keyword) | (1UL << group);
+            }
+        }
+
+        return new AnchorPlan([.. entries], [.. groupsOf.Select(static p => (p.Key, p.Value))]);
     }
 
     private static string Key(bool[] set)
@@ -332,17 +349,21 @@ internal sealed class AnchorPlan
     /// patterns must be scanned in, each with the mask of patterns to scan there. <paramref name="skipUntil"/> is
     /// scratch space of at least <see cref="MaxPatterns"/>. Windows start and end on UTF-8 character boundaries.
     /// </summary>
+    /// <remarks>
+    /// Each entry walks the text on its own, jumping past the windows it has already made: one search per run of
+    /// digits per digit entry, one per occurrence per literal entry. Entries that share no search cost nothing on each
+    /// other's hits, and every hit is measured for one alphabet only.
+    /// </remarks>
     public void FindWindows(ReadOnlySpan<byte> text, ScanWindows windows, Span<int> skipUntil)
     {
         windows.Clear();
         skipUntil = skipUntil[.._entries.Length];
         skipUntil.Clear();
-        Span<int> starts = stackalloc int[MaxPatterns];
-        Span<int> ends = stackalloc int[MaxPatterns];
-        var keywords = new KeywordState(stackalloc byte[MaxPatterns]);
+        var keywords = default(KeywordState);
 
-        if (_digitEntries != 0)
+        if (_digitEntries.Length > 0)
         {
+            // One search per digit serves every digit entry; each entry skips the hits its last window covers.
             var position = 0;
             while (position < text.Length)
             {
@@ -353,16 +374,38 @@ internal sealed class AnchorPlan
                 }
 
                 var i = position + found;
-                Visit(text, i, _digitEntries, windows, skipUntil, starts, ends, ref keywords);
-
-                // Every digit entry has seen this hit: digits before the nearest skip point add nothing.
                 var next = int.MaxValue;
-                for (var active = _digitEntries; active != 0; active &= active - 1)
+                foreach (var e in _digitEntries)
                 {
-                    next = Math.Min(next, skipUntil[BitOperations.TrailingZeroCount(active)]);
+                    if (i >= skipUntil[e])
+                    {
+                        Visit(text, i, e, windows, skipUntil, ref keywords);
+                    }
+
+                    next = Math.Min(next, Math.Max(i + 1, skipUntil[e]));
                 }
 
-                position = Math.Max(i + 1, next);
+                position = next;
+            }
+        }
+
+        foreach (var e in _literalEntries)
+        {
+            var entry = _entries[e];
+            var literal = entry.Literal!;
+            var offset = entry.LiteralOffset;
+            var position = 0;
+            while (position <= text.Length - literal.Length)
+            {
+                var found = text[position..].IndexOf(literal);
+                if (found < 0)
+                {
+                    break;
+                }
+
+                var at = position + found;
+                Visit(text, at + offset, e, windows, skipUntil, ref keywords);
+                position = (int)Math.Max(at + 1, (long)skipUntil[e] - offset);
             }
         }
 
@@ -378,14 +421,9 @@ internal sealed class AnchorPlan
                 }
 
                 var i = position + found;
-                var candidates = _otherByByte[text[i]];
-                if (BitOperations.IsPow2(candidates))
+                for (var candidates = _otherByByte[text[i]]; candidates != 0; candidates &= candidates - 1)
                 {
-                    VisitOne(text, i, BitOperations.TrailingZeroCount(candidates), windows, skipUntil, ref keywords);
-                }
-                else
-                {
-                    Visit(text, i, candidates, windows, skipUntil, starts, ends, ref keywords);
+                    Visit(text, i, BitOperations.TrailingZeroCount(candidates), windows, skipUntil, ref keywords);
                 }
 
                 position = i + 1;
@@ -421,132 +459,32 @@ internal sealed class AnchorPlan
                     continue;
                 }
 
-                VisitOne(text, i, e, windows, skipUntil, ref keywords);
+                Visit(text, i, e, windows, skipUntil, ref keywords);
             }
         }
 
         windows.Normalize(text, MergeGap);
     }
 
+
     /// <summary>
-    /// Measures, for every entry in <paramref name="candidates"/> that the hit at <paramref name="i"/> concerns, the run
-    /// of its alphabet around the hit (walked once for all of them), and adds one window covering the windows of those
-    /// whose run can hold a match.
+    /// Measures the run of entry <paramref name="e"/>'s alphabet around its hit at <paramref name="i"/> and adds the
+    /// window that holds the matches the run can hold, unless an earlier window covers the hit, the run is too short or
+    /// the text lacks the keywords all the entry's patterns need.
     /// </summary>
-    private void Visit(
-        ReadOnlySpan<byte> text,
-        int i,
-        ulong candidates,
-        ScanWindows windows,
-        Span<int> skipUntil,
-        Span<int> starts,
-        Span<int> ends,
-        ref KeywordState keywords)
+    private void Visit(ReadOnlySpan<byte> text, int i, int e, ScanWindows windows, Span<int> skipUntil, ref KeywordState keywords)
     {
+        var bit = 1UL << e;
         var membership = _member;
-        var maxWidths = _maxWidths;
-        var active = candidates & membership[text[i]];
-        ulong alive = 0;
-        int leftReach = 0, rightReach = 0;
-        for (var rest = active; rest != 0; rest &= rest - 1)
-        {
-            var e = BitOperations.TrailingZeroCount(rest);
-            if (!Admits(text, i, e, skipUntil, ref keywords))
-            {
-                continue;
-            }
-
-            alive |= 1UL << e;
-            var maxWidth = maxWidths[e];
-            if (maxWidth == PatternShape.Unbounded)
-            {
-                leftReach = rightReach = int.MaxValue;
-            }
-            else if (leftReach != int.MaxValue)
-            {
-                leftReach = Math.Max(leftReach, maxWidth - 1);
-                rightReach = Math.Max(rightReach, maxWidth + Slack);
-            }
-        }
-
-        // Entries that the hit does not concern have nothing to do before the next byte.
-        for (var rest = candidates & ~alive; rest != 0; rest &= rest - 1)
-        {
-            var e = BitOperations.TrailingZeroCount(rest);
-            skipUntil[e] = Math.Max(skipUntil[e], i + 1);
-        }
-
-        if (alive == 0)
+        if (i < skipUntil[e] || (membership[text[i]] & bit) == 0)
         {
             return;
         }
 
-        // Walk left and right once for all live entries; an entry drops out where its alphabet ends. Entries still
-        // open when the walk reaches its limit have runs at least that long, which is all their windows need.
-        var open = alive;
-        var j = i - 1;
-        var limit = leftReach == int.MaxValue ? 0 : Math.Max(0, i - leftReach);
-        for (; open != 0 && j >= limit; j--)
+        if ((_gatedEntries & bit) != 0 && (keywords.Present(text, _keywords) & _entryGroups[e]) == 0)
         {
-            var keep = open & membership[text[j]];
-            for (var closed = open & ~keep; closed != 0; closed &= closed - 1)
-            {
-                starts[BitOperations.TrailingZeroCount(closed)] = j + 1;
-            }
-
-            open = keep;
-        }
-
-        for (; open != 0; open &= open - 1)
-        {
-            starts[BitOperations.TrailingZeroCount(open)] = j + 1;
-        }
-
-        open = alive;
-        j = i + 1;
-        limit = rightReach == int.MaxValue ? text.Length : (int)Math.Min(text.Length, (long)i + rightReach);
-        for (; open != 0 && j < limit; j++)
-        {
-            var keep = open & membership[text[j]];
-            for (var closed = open & ~keep; closed != 0; closed &= closed - 1)
-            {
-                ends[BitOperations.TrailingZeroCount(closed)] = j;
-            }
-
-            open = keep;
-        }
-
-        // Still open at the limit: the run goes on (or the text ends, where j is the run's real end).
-        var clipped = j < text.Length ? open : 0;
-        for (; open != 0; open &= open - 1)
-        {
-            ends[BitOperations.TrailingZeroCount(open)] = j;
-        }
-
-        int windowStart = int.MaxValue, windowEnd = -1;
-        ulong patterns = 0;
-        for (var rest = alive; rest != 0; rest &= rest - 1)
-        {
-            var e = BitOperations.TrailingZeroCount(rest);
-            patterns |= Window(text, i, e, starts[e], ends[e], (clipped & (1UL << e)) != 0, skipUntil, ref keywords, ref windowStart, ref windowEnd);
-        }
-
-        if (patterns != 0)
-        {
-            windows.Add(windowStart, windowEnd, patterns);
-        }
-    }
-
-    /// <summary>
-    /// <see cref="Visit"/> for a hit that concerns a single entry (most hits outside the digit pass): the same checks
-    /// and window with plain loops instead of masks.
-    /// </summary>
-    private void VisitOne(ReadOnlySpan<byte> text, int i, int e, ScanWindows windows, Span<int> skipUntil, ref KeywordState keywords)
-    {
-        var bit = 1UL << e;
-        var membership = _member;
-        if ((membership[text[i]] & bit) == 0 || !Admits(text, i, e, skipUntil, ref keywords))
-        {
+            // Every pattern of the entry needs a keyword this text does not hold.
+            skipUntil[e] = int.MaxValue;
             return;
         }
 
@@ -559,50 +497,27 @@ internal sealed class AnchorPlan
             j--;
         }
 
-        var right = bounded ? (int)Math.Min(text.Length, (long)i + maxWidth + Slack) : text.Length;
-        var k = i + 1;
-        while (k < right && (membership[text[k]] & bit) != 0)
+        var runStart = j + 1;
+        var limit = bounded ? (int)Math.Min(text.Length, (long)i + maxWidth + Slack) : text.Length;
+        var runEnd = i + 1;
+        while (runEnd < limit && (membership[text[runEnd]] & bit) != 0)
         {
-            k++;
+            runEnd++;
         }
 
-        int windowStart = int.MaxValue, windowEnd = -1;
-        var patterns = Window(text, i, e, j + 1, k, k == right && k < text.Length, skipUntil, ref keywords, ref windowStart, ref windowEnd);
-        if (patterns != 0)
-        {
-            windows.Add(windowStart, windowEnd, patterns);
-        }
-    }
-
-    /// <summary>
-    /// For entry <paramref name="e"/> hit at <paramref name="i"/> inside the alphabet run [<paramref name="runStart"/>,
-    /// <paramref name="runEnd"/>) (<paramref name="clipped"/>: the walk stopped at its limit, the run goes on), widens the
-    /// window to hold its matches, sets how far later hits are covered, and returns the patterns to scan there.
-    /// </summary>
-    private ulong Window(
-        ReadOnlySpan<byte> text,
-        int i,
-        int e,
-        int runStart,
-        int runEnd,
-        bool clipped,
-        Span<int> skipUntil,
-        ref KeywordState keywords,
-        ref int windowStart,
-        ref int windowEnd)
-    {
-        var maxWidth = _maxWidths[e];
+        // A walk stopped at its limit inside a longer run is at least that long, which is all the window needs.
+        var clipped = runEnd == limit && runEnd < text.Length;
         var length = runEnd - runStart;
         if (length < _minWidths[e])
         {
             // The whole run is too short for any match (a run cut at a walk limit is always long enough): every hit in
             // it is done.
             skipUntil[e] = runEnd;
-            return 0;
+            return;
         }
 
         int start, end;
-        if (maxWidth != PatternShape.Unbounded)
+        if (bounded)
         {
             start = Math.Max(runStart, i - maxWidth + 1);
             end = (int)Math.Min(runEnd, (long)i + maxWidth + Slack);
@@ -615,10 +530,11 @@ internal sealed class AnchorPlan
         // A later hit is covered when its own window lies inside this one: anywhere up to the run's end when the window
         // reaches it, else up to the slack.
         skipUntil[e] = end == runEnd && !clipped ? end : Math.Max(i + 1, end - maxWidth + 1);
-        ulong patterns = 0;
-        foreach (var member in _members[e])
+        var byLength = _plainByLength[e];
+        var patterns = byLength[Math.Min(length, byLength.Length - 1)];
+        foreach (var member in _gatedMembers[e])
         {
-            if (length >= member.MinWidth && (member.KeywordGroup < 0 || keywords.Present(text, _keywordGroups, _allKeywords, member.KeywordGroup)))
+            if (length >= member.MinWidth && (keywords.Present(text, _keywords) & (1UL << member.KeywordGroup)) != 0)
             {
                 patterns |= member.Bit;
             }
@@ -626,57 +542,8 @@ internal sealed class AnchorPlan
 
         if (patterns != 0)
         {
-            windowStart = Math.Min(windowStart, start);
-            windowEnd = Math.Max(windowEnd, end);
+            windows.Add(start, end, patterns);
         }
-
-        return patterns;
-    }
-
-    /// <summary>
-    /// Whether entry <paramref name="e"/> has work at hit <paramref name="i"/>: not covered by an earlier window, its
-    /// literal (if any) stands around the hit, and (if all its patterns need a keyword) the text holds one.
-    /// </summary>
-    private bool Admits(ReadOnlySpan<byte> text, int i, int e, Span<int> skipUntil, ref KeywordState keywords)
-    {
-        if (i < skipUntil[e])
-        {
-            return false;
-        }
-
-        var bit = 1UL << e;
-        if ((_literalEntries & bit) != 0)
-        {
-            var entry = _entries[e];
-            var literal = entry.Literal!;
-            var at = i - entry.LiteralOffset;
-            if (at < 0 || at + literal.Length > text.Length || !text.Slice(at, literal.Length).SequenceEqual(literal))
-            {
-                return false;
-            }
-        }
-
-        if ((_gatedEntries & bit) != 0 && !AnyKeyword(text, e, ref keywords))
-        {
-            // Every pattern of the entry needs a keyword this text does not hold.
-            skipUntil[e] = int.MaxValue;
-            return false;
-        }
-
-        return true;
-    }
-
-    private bool AnyKeyword(ReadOnlySpan<byte> text, int e, ref KeywordState keywords)
-    {
-        foreach (var member in _members[e])
-        {
-            if (keywords.Present(text, _keywordGroups, _allKeywords, member.KeywordGroup))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>One anchor group: the bytes that trigger it, the literal to check, the alphabet, widths and patterns.</summary>

@@ -47,7 +47,7 @@ public sealed class EntityDetector : IDisposable
     /// </summary>
     internal const int MaxGatedMatchBytes = 256;
     private readonly DetectorDefinition[] _definitions;
-    private readonly byte[][]?[] _contextKeywords;
+    private readonly KeywordFinder?[] _contextKeywords;
 
     private EntityDetector(DetectorDefinition[] definitions, DetectorEngineKind engine, Scanners scanners)
     {
@@ -76,19 +76,12 @@ public sealed class EntityDetector : IDisposable
         }
 
         Engine = engine;
-        _contextKeywords = new byte[][]?[definitions.Length];
+        _contextKeywords = new KeywordFinder?[definitions.Length];
         for (var i = 0; i < definitions.Length; i++)
         {
-            var keywords = definitions[i].Pattern.ContextKeywords;
-            if (keywords is { Count: > 0 })
+            if (definitions[i].Pattern.ContextKeywords is { Count: > 0 } keywords)
             {
-                var bytes = new byte[keywords.Count][];
-                for (var k = 0; k < bytes.Length; k++)
-                {
-                    bytes[k] = Encoding.ASCII.GetBytes(keywords[k].ToLowerInvariant());
-                }
-
-                _contextKeywords[i] = bytes;
+                _contextKeywords[i] = KeywordFinder.Create(keywords);
             }
         }
     }
@@ -533,23 +526,9 @@ public sealed class EntityDetector : IDisposable
         };
     }
 
-    private static bool HasContext(ReadOnlySpan<byte> text, int start, int window, byte[][] keywords)
-    {
-        var from = Math.Max(0, start - window);
-        var before = text[from..start];
-        foreach (var keyword in keywords)
-        {
-            for (var i = 0; i + keyword.Length <= before.Length; i++)
-            {
-                if (System.Text.Ascii.EqualsIgnoreCase(before.Slice(i, keyword.Length), keyword))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
+    /// <summary>Whether a keyword stands wholly within the <paramref name="window"/> bytes before <paramref name="start"/>.</summary>
+    private static bool HasContext(ReadOnlySpan<byte> text, int start, int window, KeywordFinder keywords) =>
+        keywords.ContainsAny(text[Math.Max(0, start - window)..start]);
 
     public void Dispose()
     {
