@@ -24,6 +24,7 @@ namespace FastMask.Gateway.Proxy;
 ///   │     Content-Type: JSON → mask · pass-through type → forward unchanged · other → 415
 ///   │     Content-Encoding: gzip|br|deflate → decode with the same limit (zip bomb: 413) · other → 415
 ///   │     JsonMasker.Mask(request rules) ── error? 400 (byte offset) / 500 detector failure; nothing sent upstream
+///   ├─ URL: every path segment and query name/value masked as a string value (UrlMasker); detector failure: 500
 ///   ├─ headers: drop hop-by-hop, caller credentials, configured; inject route credential; X-Forwarded-*;
 ///   │     Accept-Encoding: identity
 ///   ├─ SocketsHttpHandler (pooled, HTTP/1.1+2) ── unreachable/reset: 502 · no headers in time: 504
@@ -134,9 +135,15 @@ internal sealed partial class ProxyHandler
                 return;
             }
 
-            _runtime.Metrics.AddMasked(exchange.Policy, MaskDirection.Request, exchange.RequestStats);
             using var bodyBuffer = body.Buffer;
-            using var message = CreateUpstreamRequest(context, route, body, requestId);
+            if (UrlMasker.Mask(exchange, context.Request.Path, context.Request.QueryString, out var pathAndQuery) != MaskStatus.Ok)
+            {
+                await RefuseAsync(context, GatewayError.MaskingFailed);
+                return;
+            }
+
+            _runtime.Metrics.AddMasked(exchange.Policy, MaskDirection.Request, exchange.RequestStats);
+            using var message = CreateUpstreamRequest(context, route, body, pathAndQuery, requestId);
 
             // The caller going away cancels the upstream exchange too.
             aborted = context.RequestAborted.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeout);
@@ -304,10 +311,10 @@ internal sealed partial class ProxyHandler
         _ => GatewayError.MaskingFailed,
     };
 
-    private static HttpRequestMessage CreateUpstreamRequest(HttpContext context, RouteRuntime route, RequestBody body, string requestId)
+    private static HttpRequestMessage CreateUpstreamRequest(HttpContext context, RouteRuntime route, RequestBody body, string pathAndQuery, string requestId)
     {
         var request = context.Request;
-        var message = new HttpRequestMessage(HttpMethod.Parse(request.Method), route.BuildTarget(request.Path, request.QueryString))
+        var message = new HttpRequestMessage(HttpMethod.Parse(request.Method), route.BuildTarget(pathAndQuery))
         {
             Version = HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionOrHigher,

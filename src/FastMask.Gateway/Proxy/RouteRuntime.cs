@@ -150,9 +150,8 @@ internal sealed class RouteRuntime : IDisposable
         return false;
     }
 
-    /// <summary>The upstream URL for a request: base URL + the request's path and query, unchanged.</summary>
-    public Uri BuildTarget(PathString path, QueryString query) =>
-        new(string.Concat(_upstreamBase, path.ToUriComponent(), query.ToUriComponent()), UriKind.Absolute);
+    /// <summary>The upstream URL for a request: base URL + the request's (masked, encoded) path and query.</summary>
+    public Uri BuildTarget(string pathAndQuery) => new(_upstreamBase + pathAndQuery, UriKind.Absolute);
 
     public void Dispose()
     {

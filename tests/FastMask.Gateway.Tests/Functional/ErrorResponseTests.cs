@@ -10,31 +10,19 @@ using Microsoft.AspNetCore.Http;
 namespace FastMask.Gateway.Tests.Functional;
 
 /// <summary>Every refusal: an OpenAI-style error body, the right status, and nothing unscanned sent upstream.</summary>
-public sealed class ErrorResponseTests : IAsyncLifetime
+public sealed class ErrorResponseTests : GatewayTestBase
 {
     private const long SmallLimit = 4096;
 
-    private RecordingUpstream _upstream = null!;
-    private TestGateway _gateway = null!;
-
-    public async Task InitializeAsync()
-    {
-        _upstream = await RecordingUpstream.StartAsync();
-        _gateway = await TestGateway.StartAsync(
-            _upstream.Url,
+    internal override Task<TestGateway> StartGatewayAsync(Uri upstream) =>
+        TestGateway.StartAsync(
+            upstream,
             route: static (r, _) => r with
             {
                 Methods = ["GET", "POST"],
                 Limits = new LimitConfig { MaxRequestBodyBytes = SmallLimit, MaxResponseBodyBytes = SmallLimit },
                 PassThroughContentTypes = ["audio/*"],
             });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _upstream.DisposeAsync();
-    }
 
     [Fact]
     public async Task InvalidJson_Returns400WithByteOffset_NothingForwarded()
@@ -47,7 +35,7 @@ public sealed class ErrorResponseTests : IAsyncLifetime
         var offset = json.IndexOf(",,", StringComparison.Ordinal) + 1;
         Assert.Contains($"byte offset {offset}", error.Message, StringComparison.Ordinal);
         TestPolicies.AssertNoPlanted(error.Raw);
-        Assert.Empty(_upstream.Requests);
+        Assert.Empty(Upstream.Requests);
     }
 
     [Fact]
@@ -57,7 +45,7 @@ public sealed class ErrorResponseTests : IAsyncLifetime
 
         var error = await AssertError(response, 400, "invalid_request_error", "invalid_json");
         TestPolicies.AssertNoPlanted(error.Raw);
-        Assert.Empty(_upstream.Requests);
+        Assert.Empty(Upstream.Requests);
     }
 
     [Fact]
@@ -66,7 +54,7 @@ public sealed class ErrorResponseTests : IAsyncLifetime
         using var response = await Post("{\"a\":\"" + new string('x', (int)SmallLimit) + "\"}");
 
         await AssertError(response, 413, "invalid_request_error", "request_too_large");
-        Assert.Empty(_upstream.Requests);
+        Assert.Empty(Upstream.Requests);
     }
 
     [Fact]
@@ -77,10 +65,10 @@ public sealed class ErrorResponseTests : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = content };
         request.Headers.TransferEncodingChunked = true;
 
-        using var response = await _gateway.Client.SendAsync(request);
+        using var response = await Gateway.Client.SendAsync(request);
 
         await AssertError(response, 413, "invalid_request_error", "request_too_large");
-        Assert.Empty(_upstream.Requests);
+        Assert.Empty(Upstream.Requests);
     }
 
     [Theory]
@@ -92,10 +80,10 @@ public sealed class ErrorResponseTests : IAsyncLifetime
         var content = new ByteArrayContent(Encoding.UTF8.GetBytes($"email={TestPolicies.Email}"));
         content.Headers.TryAddWithoutValidation("Content-Type", contentType);
 
-        using var response = await _gateway.Client.PostAsync("/v1/chat/completions", content);
+        using var response = await Gateway.Client.PostAsync("/v1/chat/completions", content);
 
         await AssertError(response, 415, "invalid_request_error", "unsupported_media_type");
-        Assert.Empty(_upstream.Requests);
+        Assert.Empty(Upstream.Requests);
     }
 
     [Fact]
@@ -103,10 +91,10 @@ public sealed class ErrorResponseTests : IAsyncLifetime
     {
         var content = new ByteArrayContent(Encoding.UTF8.GetBytes("{}"));
 
-        using var response = await _gateway.Client.PostAsync("/v1/chat/completions", content);
+        using var response = await Gateway.Client.PostAsync("/v1/chat/completions", content);
 
         await AssertError(response, 415, "invalid_request_error", "unsupported_media_type");
-        Assert.Empty(_upstream.Requests);
+        Assert.Empty(Upstream.Requests);
     }
 
     [Fact]
@@ -116,11 +104,11 @@ public sealed class ErrorResponseTests : IAsyncLifetime
         var content = new ByteArrayContent(bytes);
         content.Headers.TryAddWithoutValidation("Content-Type", "audio/mpeg");
 
-        using var response = await _gateway.Client.PostAsync("/v1/audio/transcriptions", content);
+        using var response = await Gateway.Client.PostAsync("/v1/audio/transcriptions", content);
 
         Assert.Equal(200, (int)response.StatusCode);
-        Assert.Equal(bytes, _upstream.Single().Body);
-        Assert.Equal("audio/mpeg", _upstream.Single().Header("Content-Type"));
+        Assert.Equal(bytes, Upstream.Single().Body);
+        Assert.Equal("audio/mpeg", Upstream.Single().Header("Content-Type"));
     }
 
     [Fact]
@@ -129,10 +117,10 @@ public sealed class ErrorResponseTests : IAsyncLifetime
         var content = new StringContent("{}", Encoding.UTF8, "application/json");
         content.Headers.ContentEncoding.Add("compress");
 
-        using var response = await _gateway.Client.PostAsync("/v1/chat/completions", content);
+        using var response = await Gateway.Client.PostAsync("/v1/chat/completions", content);
 
         await AssertError(response, 415, "invalid_request_error", "unsupported_content_encoding");
-        Assert.Empty(_upstream.Requests);
+        Assert.Empty(Upstream.Requests);
     }
 
     [Theory]
@@ -146,10 +134,10 @@ public sealed class ErrorResponseTests : IAsyncLifetime
         content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
         content.Headers.ContentEncoding.Add(coding);
 
-        using var response = await _gateway.Client.PostAsync("/v1/chat/completions", content);
+        using var response = await Gateway.Client.PostAsync("/v1/chat/completions", content);
 
         Assert.Equal(200, (int)response.StatusCode);
-        var received = _upstream.Single();
+        var received = Upstream.Single();
         Assert.Null(received.Header("Content-Encoding"));
         Assert.Contains("mail [EMAIL_ADDRESS]", received.BodyText, StringComparison.Ordinal);
         TestPolicies.AssertNoPlanted(received.BodyText);
@@ -165,10 +153,10 @@ public sealed class ErrorResponseTests : IAsyncLifetime
         content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
         content.Headers.ContentEncoding.Add("gzip");
 
-        using var response = await _gateway.Client.PostAsync("/v1/chat/completions", content);
+        using var response = await Gateway.Client.PostAsync("/v1/chat/completions", content);
 
         await AssertError(response, 413, "invalid_request_error", "request_too_large");
-        Assert.Empty(_upstream.Requests);
+        Assert.Empty(Upstream.Requests);
     }
 
     [Fact]
@@ -179,45 +167,45 @@ public sealed class ErrorResponseTests : IAsyncLifetime
         content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
         content.Headers.ContentEncoding.Add("gzip");
 
-        using var response = await _gateway.Client.PostAsync("/v1/chat/completions", content);
+        using var response = await Gateway.Client.PostAsync("/v1/chat/completions", content);
 
         await AssertError(response, 400, "invalid_request_error", "invalid_content_encoding");
-        Assert.Empty(_upstream.Requests);
+        Assert.Empty(Upstream.Requests);
     }
 
     [Fact]
     public async Task UnknownPath_Returns404()
     {
-        using var response = await _gateway.Client.GetAsync("/v10/models");
+        using var response = await Gateway.Client.GetAsync("/v10/models");
 
         await AssertError(response, 404, "invalid_request_error", "route_not_found");
-        Assert.Empty(_upstream.Requests);
+        Assert.Empty(Upstream.Requests);
     }
 
     [Fact]
     public async Task MethodNotOnRoute_Returns405()
     {
-        using var response = await _gateway.Client.DeleteAsync("/v1/files/1");
+        using var response = await Gateway.Client.DeleteAsync("/v1/files/1");
 
         await AssertError(response, 405, "invalid_request_error", "method_not_allowed");
-        Assert.Empty(_upstream.Requests);
+        Assert.Empty(Upstream.Requests);
     }
 
     [Fact]
     public async Task Draining_Returns503()
     {
-        _gateway.Host.BeginDrain();
+        Gateway.Host.BeginDrain();
 
         using var response = await Post("{}");
 
         await AssertError(response, 503, "server_error", "draining");
-        Assert.Empty(_upstream.Requests);
+        Assert.Empty(Upstream.Requests);
     }
 
     [Fact]
     public async Task UpstreamInvalidJson_Returns502_RawBodyNotPassedOn()
     {
-        _upstream.Respond = static (context, _) => RecordingUpstream.Json(context, 200, $$$"""{"content":"{{{TestPolicies.Email}}}" oops""");
+        Upstream.Respond = static (context, _) => RecordingUpstream.Json(context, 200, $$$"""{"content":"{{{TestPolicies.Email}}}" oops""");
 
         using var response = await Post("{}");
 
@@ -228,7 +216,7 @@ public sealed class ErrorResponseTests : IAsyncLifetime
     [Fact]
     public async Task UpstreamResponseOverLimit_Returns502()
     {
-        _upstream.Respond = static (context, _) => RecordingUpstream.Json(context, 200, "{\"a\":\"" + new string('x', (int)SmallLimit * 2) + "\"}");
+        Upstream.Respond = static (context, _) => RecordingUpstream.Json(context, 200, "{\"a\":\"" + new string('x', (int)SmallLimit * 2) + "\"}");
 
         using var response = await Post("{}");
 
@@ -238,7 +226,7 @@ public sealed class ErrorResponseTests : IAsyncLifetime
     [Fact]
     public async Task UpstreamUnsupportedContentType_Returns502()
     {
-        _upstream.Respond = static async (context, _) =>
+        Upstream.Respond = static async (context, _) =>
         {
             context.Response.ContentType = "text/html";
             await context.Response.WriteAsync($"<p>{TestPolicies.Email}</p>");
@@ -253,7 +241,7 @@ public sealed class ErrorResponseTests : IAsyncLifetime
     [Fact]
     public async Task UpstreamUntypedBody_Returns502()
     {
-        _upstream.Respond = static async (context, _) => await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(TestPolicies.Email));
+        Upstream.Respond = static async (context, _) => await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(TestPolicies.Email));
 
         using var response = await Post("{}");
 
@@ -264,7 +252,7 @@ public sealed class ErrorResponseTests : IAsyncLifetime
     [Fact]
     public async Task UpstreamUntypedEmptyBody_IsPassedOn()
     {
-        _upstream.Respond = static async (context, _) =>
+        Upstream.Respond = static async (context, _) =>
         {
             context.Response.StatusCode = 202;
             context.Response.Headers["X-Upstream-Note"] = "accepted";
@@ -283,7 +271,7 @@ public sealed class ErrorResponseTests : IAsyncLifetime
     [InlineData("br")]
     public async Task UpstreamCompressedJson_IsDecodedAndMasked(string coding)
     {
-        _upstream.Respond = async (context, _) =>
+        Upstream.Respond = async (context, _) =>
         {
             var bytes = Compress(coding, Encoding.UTF8.GetBytes($$$"""{"content":"to {{{TestPolicies.Email}}}"}"""));
             context.Response.ContentType = "application/json";
@@ -296,13 +284,13 @@ public sealed class ErrorResponseTests : IAsyncLifetime
         Assert.Equal(200, (int)response.StatusCode);
         Assert.Empty(response.Content.Headers.ContentEncoding);
         Assert.Equal("""{"content":"to [EMAIL_ADDRESS]"}""", await response.Content.ReadAsStringAsync());
-        Assert.Equal("identity", _upstream.Single().Header("Accept-Encoding"));
+        Assert.Equal("identity", Upstream.Single().Header("Accept-Encoding"));
     }
 
     [Fact]
     public async Task UpstreamResetsConnection_Returns502()
     {
-        _upstream.Respond = static (context, _) =>
+        Upstream.Respond = static (context, _) =>
         {
             context.Abort();
             return Task.CompletedTask;
@@ -383,7 +371,7 @@ public sealed class ErrorResponseTests : IAsyncLifetime
     }
 
     private Task<HttpResponseMessage> Post(string json) =>
-        _gateway.Client.PostAsync("/v1/chat/completions", new StringContent(json, Encoding.UTF8, "application/json"));
+        Gateway.Client.PostAsync("/v1/chat/completions", new StringContent(json, Encoding.UTF8, "application/json"));
 
     internal sealed record ErrorBody(string Message, string Raw);
 }

@@ -5,27 +5,12 @@ using Microsoft.AspNetCore.Http;
 namespace FastMask.Gateway.Tests.Functional;
 
 /// <summary>Wiring of text/event-stream responses through the SSE masker.</summary>
-public sealed class EventStreamTests : IAsyncLifetime
+public sealed class EventStreamTests : GatewayTestBase
 {
-    private RecordingUpstream _upstream = null!;
-    private TestGateway _gateway = null!;
-
-    public async Task InitializeAsync()
-    {
-        _upstream = await RecordingUpstream.StartAsync();
-        _gateway = await TestGateway.StartAsync(_upstream.Url);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _upstream.DisposeAsync();
-    }
-
     [Fact]
     public async Task EventStream_IsMaskedAndKeepsEveryEvent()
     {
-        _upstream.Respond = static async (context, _) =>
+        Upstream.Respond = static async (context, _) =>
         {
             context.Response.ContentType = "text/event-stream";
             await context.Response.WriteAsync($$$"""data: {"choices":[{"index":0,"delta":{"content":"mail {{{TestPolicies.Email}}} now"}}]}""" + "\n\n");
@@ -34,7 +19,7 @@ public sealed class EventStreamTests : IAsyncLifetime
             await context.Response.WriteAsync("data: [DONE]\n\n");
         };
 
-        using var response = await _gateway.Client.PostAsync("/v1/chat/completions", new StringContent("""{"stream":true}""", Encoding.UTF8, "application/json"));
+        using var response = await Gateway.Client.PostAsync("/v1/chat/completions", new StringContent("""{"stream":true}""", Encoding.UTF8, "application/json"));
 
         var body = await response.Content.ReadAsStringAsync();
         Assert.Equal(200, (int)response.StatusCode);
@@ -50,7 +35,7 @@ public sealed class EventStreamTests : IAsyncLifetime
     public async Task EventStream_EventsReachCallerBeforeUpstreamFinishes()
     {
         var callerSawFirst = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _upstream.Respond = async (context, _) =>
+        Upstream.Respond = async (context, _) =>
         {
             context.Response.ContentType = "text/event-stream";
             await context.Response.WriteAsync("""data: {"choices":[{"index":0,"delta":{"role":"assistant","content":""}}]}""" + "\n\n");
@@ -60,7 +45,7 @@ public sealed class EventStreamTests : IAsyncLifetime
         };
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
 
-        using var response = await _gateway.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var response = await Gateway.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         using var stream = await response.Content.ReadAsStreamAsync();
         var received = new StringBuilder();
         var buffer = new byte[1024];
@@ -81,7 +66,7 @@ public sealed class EventStreamTests : IAsyncLifetime
     [Fact]
     public async Task BrokenEventStream_IsCutOffWithErrorEvent()
     {
-        _upstream.Respond = static async (context, _) =>
+        Upstream.Respond = static async (context, _) =>
         {
             context.Response.ContentType = "text/event-stream";
             await context.Response.WriteAsync("""data: {"choices":[{"delta":{"content":"first"}}]}""" + "\n\n");
@@ -89,7 +74,7 @@ public sealed class EventStreamTests : IAsyncLifetime
             await context.Response.WriteAsync("""data: {"choices":[{"delta":{"content":"never"}}]}""" + "\n\n");
         };
 
-        using var response = await _gateway.Client.PostAsync("/v1/chat/completions", new StringContent("{}", Encoding.UTF8, "application/json"));
+        using var response = await Gateway.Client.PostAsync("/v1/chat/completions", new StringContent("{}", Encoding.UTF8, "application/json"));
 
         var body = await response.Content.ReadAsStringAsync();
         TestPolicies.AssertNoPlanted(body);
@@ -104,7 +89,7 @@ public sealed class EventStreamTests : IAsyncLifetime
     public async Task EventStream_UpstreamResetMidStream_IsCutOffWithErrorEvent()
     {
         var streamSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _upstream.Respond = async (context, _) =>
+        Upstream.Respond = async (context, _) =>
         {
             context.Response.ContentType = "text/event-stream";
             await context.Response.WriteAsync("""data: {"choices":[{"delta":{"content":"partial"}}]}""" + "\n\n");
@@ -116,7 +101,7 @@ public sealed class EventStreamTests : IAsyncLifetime
         };
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
 
-        using var response = await _gateway.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var response = await Gateway.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(200, (int)response.StatusCode);
         streamSeen.SetResult();
         var body = await response.Content.ReadAsStringAsync();

@@ -4,25 +4,13 @@ using FastMask.Gateway.Tests.TestEnvironment;
 
 namespace FastMask.Gateway.Tests.Functional;
 
-public sealed class HeaderHygieneTests : IAsyncLifetime
+public sealed class HeaderHygieneTests : GatewayTestBase
 {
-    private RecordingUpstream _upstream = null!;
-    private TestGateway _gateway = null!;
-
-    public async Task InitializeAsync()
-    {
-        _upstream = await RecordingUpstream.StartAsync();
-        _gateway = await TestGateway.StartAsync(
-            _upstream.Url,
+    internal override Task<TestGateway> StartGatewayAsync(Uri upstream) =>
+        TestGateway.StartAsync(
+            upstream,
             route: static (r, _) => r with { StripRequestHeaders = ["X-Internal-Route-Secret"] },
             configure: static c => c with { StripRequestHeaders = ["X-Tenant-Token"] });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _upstream.DisposeAsync();
-    }
 
     [Fact]
     public async Task CallerCredentials_AreNeverForwarded_RouteCredentialIsInjected()
@@ -37,10 +25,10 @@ public sealed class HeaderHygieneTests : IAsyncLifetime
         request.Headers.TryAddWithoutValidation("X-Internal-Route-Secret", "caller-secret-7");
         request.Headers.TryAddWithoutValidation("X-Custom", "kept");
 
-        using var response = await _gateway.Client.SendAsync(request);
+        using var response = await Gateway.Client.SendAsync(request);
 
         Assert.Equal(200, (int)response.StatusCode);
-        var received = _upstream.Single();
+        var received = Upstream.Single();
         Assert.Equal("Bearer " + TestGateway.CredentialValue, received.Header("Authorization"));
         foreach (var header in received.Headers)
         {
@@ -64,10 +52,10 @@ public sealed class HeaderHygieneTests : IAsyncLifetime
         request.Headers.TryAddWithoutValidation("Upgrade", "websocket");
         request.Headers.TryAddWithoutValidation("TE", "trailers");
 
-        using var response = await _gateway.Client.SendAsync(request);
+        using var response = await Gateway.Client.SendAsync(request);
 
         Assert.Equal(200, (int)response.StatusCode);
-        var received = _upstream.Single();
+        var received = Upstream.Single();
         Assert.Null(received.Header("X-Hop-Listed"));
         Assert.Null(received.Header("Keep-Alive"));
         Assert.Null(received.Header("Upgrade"));
@@ -77,11 +65,11 @@ public sealed class HeaderHygieneTests : IAsyncLifetime
     [Fact]
     public async Task RequestId_IsGeneratedForwardedAndReturned()
     {
-        using var response = await _gateway.Client.SendAsync(Chat());
+        using var response = await Gateway.Client.SendAsync(Chat());
 
         var returned = Assert.Single(response.Headers.GetValues("X-Request-Id"));
         Assert.Matches("^[0-9a-f]{32}$", returned);
-        Assert.Equal(returned, _upstream.Single().Header("X-Request-Id"));
+        Assert.Equal(returned, Upstream.Single().Header("X-Request-Id"));
     }
 
     [Fact]
@@ -90,10 +78,10 @@ public sealed class HeaderHygieneTests : IAsyncLifetime
         using var request = Chat();
         request.Headers.TryAddWithoutValidation("X-Request-Id", "trace-abc.123");
 
-        using var response = await _gateway.Client.SendAsync(request);
+        using var response = await Gateway.Client.SendAsync(request);
 
         Assert.Equal("trace-abc.123", Assert.Single(response.Headers.GetValues("X-Request-Id")));
-        Assert.Equal("trace-abc.123", _upstream.Single().Header("X-Request-Id"));
+        Assert.Equal("trace-abc.123", Upstream.Single().Header("X-Request-Id"));
     }
 
     [Fact]
@@ -102,11 +90,11 @@ public sealed class HeaderHygieneTests : IAsyncLifetime
         using var request = Chat();
         request.Headers.TryAddWithoutValidation("X-Request-Id", "mail jane.doe@example.com");
 
-        using var response = await _gateway.Client.SendAsync(request);
+        using var response = await Gateway.Client.SendAsync(request);
 
         var returned = Assert.Single(response.Headers.GetValues("X-Request-Id"));
         Assert.Matches("^[0-9a-f]{32}$", returned);
-        Assert.Equal(returned, _upstream.Single().Header("X-Request-Id"));
+        Assert.Equal(returned, Upstream.Single().Header("X-Request-Id"));
     }
 
     [Fact]
@@ -116,26 +104,26 @@ public sealed class HeaderHygieneTests : IAsyncLifetime
         request.Headers.TryAddWithoutValidation("X-Forwarded-For", "6.6.6.6");
         request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", "gopher");
 
-        using var response = await _gateway.Client.SendAsync(request);
+        using var response = await Gateway.Client.SendAsync(request);
 
-        var received = _upstream.Single();
+        var received = Upstream.Single();
         Assert.Equal("127.0.0.1", received.Header("X-Forwarded-For"));
         Assert.Equal("http", received.Header("X-Forwarded-Proto"));
         Assert.Equal("identity", received.Header("Accept-Encoding"));
-        Assert.Equal(_upstream.Url.Authority, received.Header("Host"));
+        Assert.Equal(Upstream.Url.Authority, received.Header("Host"));
     }
 
     [Fact]
     public async Task ResponseHeaders_FromUpstream_ArePassedExceptHopByHop()
     {
-        _upstream.Respond = static async (context, _) =>
+        Upstream.Respond = static async (context, _) =>
         {
             context.Response.Headers["X-Upstream-Note"] = "hello";
             context.Response.Headers["openai-processing-ms"] = "12";
             await RecordingUpstream.Json(context, 200, "{}");
         };
 
-        using var response = await _gateway.Client.SendAsync(Chat());
+        using var response = await Gateway.Client.SendAsync(Chat());
 
         Assert.Equal("hello", Assert.Single(response.Headers.GetValues("X-Upstream-Note")));
         Assert.Equal("12", Assert.Single(response.Headers.GetValues("openai-processing-ms")));

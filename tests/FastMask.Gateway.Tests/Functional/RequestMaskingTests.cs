@@ -5,11 +5,8 @@ using FastMask.Gateway.Tests.TestEnvironment;
 namespace FastMask.Gateway.Tests.Functional;
 
 /// <summary>No planted value reaches the upstream, whatever the shape of the request.</summary>
-public sealed class RequestMaskingTests : IAsyncLifetime
+public sealed class RequestMaskingTests : GatewayTestBase
 {
-    private RecordingUpstream _upstream = null!;
-    private TestGateway _gateway = null!;
-
     public static TheoryData<string, string, string> RequestShapes => new()
     {
         {
@@ -42,26 +39,14 @@ public sealed class RequestMaskingTests : IAsyncLifetime
         },
     };
 
-    public async Task InitializeAsync()
-    {
-        _upstream = await RecordingUpstream.StartAsync();
-        _gateway = await TestGateway.StartAsync(_upstream.Url);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _upstream.DisposeAsync();
-    }
-
     [Theory]
     [MemberData(nameof(RequestShapes))]
     public async Task Post_PlantedPii_NeverReachesUpstream(string path, string shape, string json)
     {
-        using var response = await _gateway.Client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
+        using var response = await Gateway.Client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
 
         Assert.Equal(200, (int)response.StatusCode);
-        var received = _upstream.Single();
+        var received = Upstream.Single();
         Assert.Equal(path, received.PathAndQuery);
         TestPolicies.AssertNoPlanted(received.BodyText);
         using var document = JsonDocument.Parse(received.Body);
@@ -75,20 +60,20 @@ public sealed class RequestMaskingTests : IAsyncLifetime
     {
         const string json = """{"model":"m","messages":[{"role":"user","content":"What is the capital of France?"}],"temperature":0.2}""";
 
-        using var response = await _gateway.Client.PostAsync("/v1/chat/completions", new StringContent(json, Encoding.UTF8, "application/json"));
+        using var response = await Gateway.Client.PostAsync("/v1/chat/completions", new StringContent(json, Encoding.UTF8, "application/json"));
 
         Assert.Equal(200, (int)response.StatusCode);
-        Assert.Equal(json, _upstream.Single().BodyText);
-        Assert.Equal("application/json; charset=utf-8", _upstream.Single().Header("Content-Type"));
+        Assert.Equal(json, Upstream.Single().BodyText);
+        Assert.Equal("application/json; charset=utf-8", Upstream.Single().Header("Content-Type"));
     }
 
     [Fact]
     public async Task Get_NoBody_IsForwardedWithPathAndQuery()
     {
-        using var response = await _gateway.Client.GetAsync("/v1/models?limit=2");
+        using var response = await Gateway.Client.GetAsync("/v1/models?limit=2");
 
         Assert.Equal(200, (int)response.StatusCode);
-        var received = _upstream.Single();
+        var received = Upstream.Single();
         Assert.Equal("GET", received.Method);
         Assert.Equal("/v1/models?limit=2", received.PathAndQuery);
         Assert.Empty(received.Body);
@@ -97,12 +82,12 @@ public sealed class RequestMaskingTests : IAsyncLifetime
     [Fact]
     public async Task Response_PlantedPii_IsMaskedForCaller()
     {
-        _upstream.Respond = static (context, _) => RecordingUpstream.Json(
+        Upstream.Respond = static (context, _) => RecordingUpstream.Json(
             context,
             200,
             $$$"""{"choices":[{"message":{"role":"assistant","content":"Reach me at {{{TestPolicies.Email}}}"}}]}""");
 
-        using var response = await _gateway.Client.PostAsync("/v1/chat/completions", new StringContent("""{"messages":[]}""", Encoding.UTF8, "application/json"));
+        using var response = await Gateway.Client.PostAsync("/v1/chat/completions", new StringContent("""{"messages":[]}""", Encoding.UTF8, "application/json"));
 
         var body = await response.Content.ReadAsStringAsync();
         Assert.Equal(200, (int)response.StatusCode);
@@ -114,12 +99,12 @@ public sealed class RequestMaskingTests : IAsyncLifetime
     [Fact]
     public async Task Response_UpstreamErrorStatus_IsKeptAndMasked()
     {
-        _upstream.Respond = static (context, _) => RecordingUpstream.Json(
+        Upstream.Respond = static (context, _) => RecordingUpstream.Json(
             context,
             429,
             $$$"""{"error":{"message":"slow down {{{TestPolicies.Email}}}","type":"rate_limit"}}""");
 
-        using var response = await _gateway.Client.PostAsync("/v1/chat/completions", new StringContent("{}", Encoding.UTF8, "application/json"));
+        using var response = await Gateway.Client.PostAsync("/v1/chat/completions", new StringContent("{}", Encoding.UTF8, "application/json"));
 
         Assert.Equal(429, (int)response.StatusCode);
         var body = await response.Content.ReadAsStringAsync();

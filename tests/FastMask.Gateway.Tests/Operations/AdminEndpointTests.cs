@@ -4,27 +4,12 @@ using FastMask.Gateway.Tests.TestEnvironment;
 
 namespace FastMask.Gateway.Tests.Operations;
 
-public sealed class AdminEndpointTests : IAsyncLifetime
+public sealed class AdminEndpointTests : GatewayTestBase
 {
-    private RecordingUpstream _upstream = null!;
-    private TestGateway _gateway = null!;
-
-    public async Task InitializeAsync()
-    {
-        _upstream = await RecordingUpstream.StartAsync();
-        _gateway = await TestGateway.StartAsync(_upstream.Url);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _upstream.DisposeAsync();
-    }
-
     [Fact]
     public async Task Healthz_Returns200()
     {
-        using var response = await _gateway.Admin!.GetAsync("/healthz");
+        using var response = await Gateway.Admin!.GetAsync("/healthz");
 
         Assert.Equal(200, (int)response.StatusCode);
         Assert.Equal("ok\n", await response.Content.ReadAsStringAsync());
@@ -33,21 +18,21 @@ public sealed class AdminEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Readyz_WhenStarted_Returns200_WhenDraining_Returns503()
     {
-        using (var ready = await _gateway.Admin!.GetAsync("/readyz"))
+        using (var ready = await Gateway.Admin!.GetAsync("/readyz"))
         {
             Assert.Equal(200, (int)ready.StatusCode);
         }
 
-        _gateway.Host.BeginDrain();
+        Gateway.Host.BeginDrain();
 
-        using var draining = await _gateway.Admin!.GetAsync("/readyz");
+        using var draining = await Gateway.Admin!.GetAsync("/readyz");
         Assert.Equal(503, (int)draining.StatusCode);
     }
 
     [Fact]
     public async Task AdminPaths_AreNotServedOnDataListener()
     {
-        using var response = await _gateway.Client.GetAsync("/metrics");
+        using var response = await Gateway.Client.GetAsync("/metrics");
 
         Assert.Equal(404, (int)response.StatusCode);
     }
@@ -55,7 +40,7 @@ public sealed class AdminEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Metrics_CallerDisconnectsMidBody_CountedAs499()
     {
-        var address = _gateway.Client.BaseAddress!;
+        var address = Gateway.Client.BaseAddress!;
         using (var socket = new System.Net.Sockets.TcpClient())
         {
             await socket.ConnectAsync(address.Host, address.Port);
@@ -70,7 +55,7 @@ public sealed class AdminEndpointTests : IAsyncLifetime
         for (var i = 0; i < 200 && !metrics.Contains("status=\"499\"", StringComparison.Ordinal); i++)
         {
             await Task.Delay(25);
-            metrics = await _gateway.Admin!.GetStringAsync("/metrics");
+            metrics = await Gateway.Admin!.GetStringAsync("/metrics");
         }
 
         Assert.Contains("fastmask_requests_total{route=\"openai\",method=\"POST\",status=\"499\"} 1", metrics, StringComparison.Ordinal);
@@ -80,23 +65,23 @@ public sealed class AdminEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Metrics_AfterTraffic_ReportCountsWithoutRequestData()
     {
-        _upstream.Respond = static (context, _) =>
+        Upstream.Respond = static (context, _) =>
             RecordingUpstream.Json(context, 200, $$$"""{"content":"{{{TestPolicies.Ssn}}}"}""");
-        using (await _gateway.Client.PostAsync(
+        using (await Gateway.Client.PostAsync(
             "/v1/chat/completions",
             new StringContent($$$"""{"q":"{{{TestPolicies.Email}}} {{{TestPolicies.Email}}} {{{TestPolicies.Card}}}"}""", Encoding.UTF8, "application/json")))
         {
         }
 
-        using (await _gateway.Client.PostAsync("/v1/chat/completions", new StringContent(TestPolicies.Email, Encoding.UTF8, "text/plain")))
+        using (await Gateway.Client.PostAsync("/v1/chat/completions", new StringContent(TestPolicies.Email, Encoding.UTF8, "text/plain")))
         {
         }
 
-        using (await _gateway.Client.GetAsync("/nowhere?email=" + TestPolicies.Email))
+        using (await Gateway.Client.GetAsync("/nowhere?email=" + TestPolicies.Email))
         {
         }
 
-        var metrics = await _gateway.Admin!.GetStringAsync("/metrics");
+        var metrics = await Gateway.Admin!.GetStringAsync("/metrics");
 
         Assert.Contains("fastmask_requests_total{route=\"openai\",method=\"POST\",status=\"200\"} 1", metrics, StringComparison.Ordinal);
         Assert.Contains("fastmask_requests_total{route=\"openai\",method=\"POST\",status=\"415\"} 1", metrics, StringComparison.Ordinal);
