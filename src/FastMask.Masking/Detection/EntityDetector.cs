@@ -81,7 +81,7 @@ public sealed class EntityDetector : IDisposable
         {
             if (definitions[i].Pattern.ContextKeywords is { Count: > 0 } keywords)
             {
-                _contextKeywords[i] = KeywordFinder.Create(keywords);
+                _contextKeywords[i] = KeywordFinder.Create(keywords, wholeWords: true);
             }
         }
     }
@@ -526,9 +526,12 @@ public sealed class EntityDetector : IDisposable
         };
     }
 
-    /// <summary>Whether a keyword stands wholly within the <paramref name="window"/> bytes before <paramref name="start"/>.</summary>
+    /// <summary>
+    /// Whether a keyword stands wholly within the <paramref name="window"/> bytes before <paramref name="start"/>, as a
+    /// word of its own.
+    /// </summary>
     private static bool HasContext(ReadOnlySpan<byte> text, int start, int window, KeywordFinder keywords) =>
-        keywords.ContainsAny(text[Math.Max(0, start - window)..start]);
+        keywords.ContainsAny(text, Math.Max(0, start - window), start);
 
     public void Dispose()
     {

@@ -9,7 +9,10 @@ namespace FastMask.Masking.Detection;
 /// Looks for a set of ASCII keywords in UTF-8 text, ignoring ASCII case. Each keyword is found by its rarest pair of
 /// adjacent bytes: one vectorised pass compares every position against all pairs at once, and only the positions where
 /// a pair stands are checked in full. A keyword counts exactly where
-/// <see cref="Ascii.EqualsIgnoreCase(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> says it stands.
+/// <see cref="Ascii.EqualsIgnoreCase(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> says it stands and, for a finder of
+/// whole words, is not part of a longer word: a keyword that starts with a letter does not count after a letter, one that
+/// ends with a letter not before one (<c>aws</c> is not in <c>laws</c>, <c>aba</c> not in <c>database</c>). Digits and
+/// punctuation are not letters, so <c>SSN:</c>, <c>ssn#</c> and <c>ssn123</c> keep their keyword.
 /// </summary>
 /// <remarks>
 /// The pass compares bytes with bit 5 set (<c>b | 0x20</c>): that folds ASCII case, and for any other byte it can only
@@ -30,10 +33,13 @@ internal sealed class KeywordFinder
     private readonly (int Keyword, int Offset)[][] _byPair;
     private readonly bool[] _pairs = new bool[256 * 256];
     private readonly (byte Lower, int Keyword)[] _singles;
+    private readonly bool _wholeWords;
 
     /// <param name="keywords">The keywords (any case), each with the groups (bits, at least one) it belongs to.</param>
-    public KeywordFinder(IReadOnlyList<(string Keyword, ulong Groups)> keywords)
+    /// <param name="wholeWords">Whether a keyword inside a longer word counts (false) or not (true).</param>
+    public KeywordFinder(IReadOnlyList<(string Keyword, ulong Groups)> keywords, bool wholeWords = false)
     {
+        _wholeWords = wholeWords;
         _keywords = new byte[keywords.Count][];
         _groups = new ulong[keywords.Count];
         var pairs = new List<(byte First, byte Second)>();
@@ -94,16 +100,23 @@ internal sealed class KeywordFinder
     }
 
     /// <summary>A finder for plain keywords (no groups).</summary>
-    public static KeywordFinder Create(IEnumerable<string> keywords) =>
-        new([.. keywords.Select(static k => (k, 1UL))]);
+    public static KeywordFinder Create(IEnumerable<string> keywords, bool wholeWords = false) =>
+        new([.. keywords.Select(static k => (k, 1UL))], wholeWords);
 
     /// <summary>Whether any keyword stands anywhere in <paramref name="text"/>.</summary>
-    public bool ContainsAny(ReadOnlySpan<byte> text) => Find(text, stopAtAny: true) != 0;
+    public bool ContainsAny(ReadOnlySpan<byte> text) => Find(text, Edges.None, stopAtAny: true) != 0;
+
+    /// <summary>
+    /// Whether a keyword stands wholly within <c>text[from..to]</c>; for whole words, the bytes around that range count
+    /// as neighbours.
+    /// </summary>
+    public bool ContainsAny(ReadOnlySpan<byte> text, int from, int to) =>
+        Find(text[from..to], new Edges(from > 0 ? text[from - 1] : -1, to < text.Length ? text[to] : -1), stopAtAny: true) != 0;
 
     /// <summary>The groups of all keywords that stand in <paramref name="text"/>.</summary>
-    public ulong GroupsIn(ReadOnlySpan<byte> text) => Find(text, stopAtAny: false);
+    public ulong GroupsIn(ReadOnlySpan<byte> text) => Find(text, Edges.None, stopAtAny: false);
 
-    private ulong Find(ReadOnlySpan<byte> text, bool stopAtAny)
+    private ulong Find(ReadOnlySpan<byte> text, Edges edges, bool stopAtAny)
     {
         var found = _everywhere;
         if (found != 0 && stopAtAny)
@@ -113,7 +126,7 @@ internal sealed class KeywordFinder
 
         foreach (var (lower, k) in _singles)
         {
-            if ((found & _groups[k]) != _groups[k] && ContainsIgnoreCase(text, lower))
+            if ((found & _groups[k]) != _groups[k] && ContainsIgnoreCase(text, lower, edges))
             {
                 found |= _groups[k];
                 if (stopAtAny || found == _allGroups)
@@ -152,7 +165,7 @@ internal sealed class KeywordFinder
                 var bits = any.ExtractMostSignificantBits() & (uint.MaxValue << (i - at));
                 for (; bits != 0; bits &= bits - 1)
                 {
-                    found |= CheckAt(text, at + BitOperations.TrailingZeroCount(bits), found);
+                    found |= CheckAt(text, at + BitOperations.TrailingZeroCount(bits), found, edges);
                     if (found != 0 && (stopAtAny || found == _allGroups))
                     {
                         return found;
@@ -169,7 +182,7 @@ internal sealed class KeywordFinder
         {
             if (_pairs[((text[i] | Fold) << 8) | (text[i + 1] | Fold)])
             {
-                found |= CheckAt(text, i, found);
+                found |= CheckAt(text, i, found, edges);
                 if (found != 0 && (stopAtAny || found == _allGroups))
                 {
                     return found;
@@ -181,7 +194,7 @@ internal sealed class KeywordFinder
     }
 
     /// <summary>The groups of keywords (not yet in <paramref name="found"/>) whose pair stands at <paramref name="i"/>.</summary>
-    private ulong CheckAt(ReadOnlySpan<byte> text, int i, ulong found)
+    private ulong CheckAt(ReadOnlySpan<byte> text, int i, ulong found, Edges edges)
     {
         var a = (byte)(text[i] | Fold);
         var b = (byte)(text[i + 1] | Fold);
@@ -202,7 +215,10 @@ internal sealed class KeywordFinder
 
                 var keyword = _keywords[k];
                 var start = i - offset;
-                if (start >= 0 && start + keyword.Length <= text.Length && Ascii.EqualsIgnoreCase(text.Slice(start, keyword.Length), keyword))
+                if (start >= 0
+                    && start + keyword.Length <= text.Length
+                    && Ascii.EqualsIgnoreCase(text.Slice(start, keyword.Length), keyword)
+                    && (!_wholeWords || IsWholeWord(text, start, keyword, edges)))
                 {
                     groups |= _groups[k];
                 }
@@ -212,10 +228,47 @@ internal sealed class KeywordFinder
         return groups;
     }
 
-    private static bool ContainsIgnoreCase(ReadOnlySpan<byte> text, byte lower) =>
-        char.IsAsciiLetterLower((char)lower)
-            ? text.IndexOfAny(lower, (byte)(lower & ~Fold)) >= 0
-            : text.Contains(lower);
+    /// <summary>Whether a single-byte keyword stands in <paramref name="text"/> (as a whole word, when asked).</summary>
+    private bool ContainsIgnoreCase(ReadOnlySpan<byte> text, byte lower, Edges edges)
+    {
+        ReadOnlySpan<byte> keyword = [lower];
+        var from = 0;
+        while (from < text.Length)
+        {
+            var found = char.IsAsciiLetterLower((char)lower)
+                ? text[from..].IndexOfAny(lower, (byte)(lower & ~Fold))
+                : text[from..].IndexOf(lower);
+            if (found < 0)
+            {
+                return false;
+            }
+
+            if (!_wholeWords || IsWholeWord(text, from + found, keyword, edges))
+            {
+                return true;
+            }
+
+            from += found + 1;
+        }
+
+        return false;
+    }
+
+    private static bool IsWholeWord(ReadOnlySpan<byte> text, int start, ReadOnlySpan<byte> keyword, Edges edges)
+    {
+        var end = start + keyword.Length;
+        var before = start > 0 ? text[start - 1] : edges.Before;
+        var after = end < text.Length ? text[end] : edges.After;
+        return !(IsLetter(keyword[0]) && IsLetter(before)) && !(IsLetter(keyword[^1]) && IsLetter(after));
+    }
+
+    private static bool IsLetter(int b) => b >= 0 && char.IsAsciiLetter((char)b);
+
+    /// <summary>The bytes just outside the searched text (-1: none), the neighbours of a keyword at its edges.</summary>
+    private readonly record struct Edges(int Before, int After)
+    {
+        public static Edges None => new(-1, -1);
+    }
 
     private static double Weight(byte b) =>
         char.IsAsciiLetter((char)b)

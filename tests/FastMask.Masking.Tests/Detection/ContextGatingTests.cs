@@ -55,6 +55,17 @@ public class ContextGatingTests
     [Theory]
     [InlineData(DetectorEngineKind.Regex)]
     [InlineData(DetectorEngineKind.Hyperscan)]
+    public void Detect_KeywordInsideALongerWord_IsNoContext(DetectorEngineKind engine)
+    {
+        Assert.Empty(Detect(engine, "see the classnote 536221234"));
+        Assert.Empty(Detect(engine, "Glassnote: 536221234"));
+        Assert.Equal([(0, "536221234")], Detect(engine, "see the class note, SSN#536221234"));
+        Assert.Equal([(0, "536221234")], Detect(engine, "ssn:536221234"));
+    }
+
+    [Theory]
+    [InlineData(DetectorEngineKind.Regex)]
+    [InlineData(DetectorEngineKind.Hyperscan)]
     public void Detect_BareNumberBeyondTheContextWindow_IsNotAnSsn(DetectorEngineKind engine)
     {
         var text = "ssn " + new string('x', 70) + " 536221234";

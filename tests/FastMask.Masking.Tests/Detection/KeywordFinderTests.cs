@@ -31,6 +31,39 @@ public class KeywordFinderTests
         Assert.Equal(expected, finder.ContainsAny(Encoding.UTF8.GetBytes(text)));
     }
 
+    [Theory]
+    [InlineData("aws", "the laws of", false)]
+    [InlineData("aws", "AWS key", true)]
+    [InlineData("aws", "aws_secret=", true)]
+    [InlineData("aba", "the database", false)]
+    [InlineData("aba", "ABA: 021000021", true)]
+    [InlineData("ssn", "ssn123456789", true)]
+    [InlineData("ssn", "classnote", false)]
+    [InlineData("ss#", "class# 5", false)]
+    [InlineData("ss#", "SS#5", true)]
+    [InlineData("secret", "the secretary", false)]
+    [InlineData("#", "a#b", true)]
+    [InlineData("n", "nhs", false)]
+    [InlineData("n", "a n b", true)]
+    public void ContainsAny_WholeWords_NotInsideALongerWord(string keyword, string text, bool expected)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        Assert.Equal(expected, KeywordFinder.Create([keyword], wholeWords: true).ContainsAny(bytes));
+        Assert.True(KeywordFinder.Create([keyword]).ContainsAny(bytes));
+    }
+
+    [Fact]
+    public void ContainsAny_Range_BytesOutsideTheRangeAreTheNeighbours()
+    {
+        var text = "the laws of aws"u8;
+        var whole = KeywordFinder.Create(["aws"], wholeWords: true);
+
+        Assert.False(whole.ContainsAny(text, 5, 8)); // "aws" of "laws": 'l' stands just before the range
+        Assert.True(whole.ContainsAny(text, 12, 15));
+        Assert.False(whole.ContainsAny(text, 12, 14)); // the keyword must stand wholly inside
+        Assert.True(KeywordFinder.Create(["aws"]).ContainsAny(text, 5, 8));
+    }
+
     [Fact]
     public void ContainsAny_EveryPositionInTextsOfEveryLength()
     {
