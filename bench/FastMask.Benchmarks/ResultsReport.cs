@@ -49,6 +49,11 @@ public static class ResultsReport
             WriteJson(sb, json);
         }
 
+        WritePlain(sb, "Where (b)'s time goes (CostBreakdownBenchmarks)",
+            "The same bodies: `WalkOnly` masks under a policy with no detectors (read, check, write); `DetectOnly` runs "
+            + "the default policy's detection over the document's decoded string values; `HyperscanWholeText` scans those "
+            + "strings with Hyperscan alone for every built-in pattern (no windows, no checks after the match).",
+            Cases(all, nameof(CostBreakdownBenchmarks)));
         WritePlain(sb, "SSE response masking (SseMaskBenchmarks)",
             "A streamed answer of 200 content events, text cut every 2-21 characters so entities span events; fed in 1 KB reads.",
             Cases(all, nameof(SseMaskBenchmarks)));
