@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using FastMask.Masking;
 using FastMask.Masking.Json;
@@ -7,8 +8,8 @@ using Microsoft.AspNetCore.Http;
 namespace FastMask.Gateway.Proxy;
 
 /// <summary>
-/// Masks what a request URL carries before it goes upstream: every path segment and every query parameter name and
-/// value is decoded and masked by the request rules as a string value of the body is, so an address in
+/// Masks what a request URL carries before it goes upstream: the decoded path, and every query parameter name and
+/// value, are masked by the request rules as a string value of the body is, so an address in
 /// <c>/v1/users/jane@example.com</c> or <c>?email=jane%40example.com</c> never reaches the upstream either. Parts
 /// without a change keep their original encoding byte for byte.
 /// </summary>
@@ -21,47 +22,36 @@ internal static class UrlMasker
     public static MaskStatus Mask(MaskContext exchange, PathString path, QueryString query, out string pathAndQuery)
     {
         pathAndQuery = "";
-        using var scratch = new PooledBufferWriter(256);
-        var maskedPath = path;
-        if (path.Value is { Length: > 1 } value)
+        if (exchange.Policy.Detector.Definitions.IsEmpty)
         {
-            // Kestrel has decoded the path already (all but %2F, which stays as it came).
-            var segments = value.Split('/');
-            var changed = false;
-            for (var i = 0; i < segments.Length; i++)
-            {
-                var status = MaskPart(exchange, segments[i], scratch, out var masked);
-                if (status != MaskStatus.Ok)
-                {
-                    return status;
-                }
+            // Field rules address JSON values; without detectors nothing in a URL can be masked.
+            pathAndQuery = path.ToUriComponent() + query.ToUriComponent();
+            return MaskStatus.Ok;
+        }
 
-                if (masked is not null)
-                {
-                    segments[i] = masked;
-                    changed = true;
-                }
-            }
+        using var scratch = new PooledBufferWriter(256);
 
-            if (changed)
-            {
-                maskedPath = new PathString(string.Join('/', segments));
-            }
+        // Kestrel has decoded the path already (all but %2F, which stays as it came). It is scanned whole, so an
+        // entity written with slashes (a date) is found as it is in a string value.
+        var status = MaskPart(exchange, path.Value ?? "", scratch, out var maskedPath);
+        if (status != MaskStatus.Ok)
+        {
+            return status;
         }
 
         var maskedQuery = query.ToUriComponent();
         if (query.Value is { Length: > 1 } raw)
         {
-            var result = MaskQuery(exchange, raw, scratch, out var rewritten);
-            if (result != MaskStatus.Ok)
+            status = MaskQuery(exchange, raw, scratch, out var rewritten);
+            if (status != MaskStatus.Ok)
             {
-                return result;
+                return status;
             }
 
             maskedQuery = rewritten ?? maskedQuery;
         }
 
-        pathAndQuery = maskedPath.ToUriComponent() + maskedQuery;
+        pathAndQuery = (maskedPath is null ? path : new PathString(maskedPath)).ToUriComponent() + maskedQuery;
         return MaskStatus.Ok;
     }
 
@@ -134,13 +124,22 @@ internal static class UrlMasker
             return MaskStatus.Ok;
         }
 
-        scratch.Clear();
-        var status = TextMasker.Mask(exchange, MaskDirection.Request, Encoding.UTF8.GetBytes(part), scratch, out var changed);
-        if (status == MaskStatus.Ok && changed)
+        var utf8 = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(part.Length));
+        try
         {
-            masked = Encoding.UTF8.GetString(scratch.WrittenSpan);
-        }
+            var length = Encoding.UTF8.GetBytes(part, utf8);
+            scratch.Clear();
+            var status = TextMasker.Mask(exchange, MaskDirection.Request, utf8.AsSpan(0, length), scratch, out var changed);
+            if (status == MaskStatus.Ok && changed)
+            {
+                masked = Encoding.UTF8.GetString(scratch.WrittenSpan);
+            }
 
-        return status;
+            return status;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(utf8);
+        }
     }
 }

@@ -31,7 +31,7 @@ internal sealed class KeywordFinder
     private readonly Vector256<byte>[] _firstVectors;
     private readonly Vector256<byte>[] _secondVectors;
     private readonly (int Keyword, int Offset)[][] _byPair;
-    private readonly bool[] _pairs = new bool[256 * 256];
+    private readonly ulong[] _pairs = new ulong[256 * 256 / 64];
     private readonly (byte Lower, int Keyword)[] _singles;
     private readonly bool _wholeWords;
 
@@ -88,7 +88,8 @@ internal sealed class KeywordFinder
 
         foreach (var (first, second) in pairs)
         {
-            _pairs[(first << 8) | second] = true;
+            var pair = (first << 8) | second;
+            _pairs[pair >> 6] |= 1UL << pair;
         }
 
         _first = [.. pairs.Select(static p => p.First)];
@@ -180,7 +181,8 @@ internal sealed class KeywordFinder
 
         for (; i < last; i++)
         {
-            if (_pairs[((text[i] | Fold) << 8) | (text[i + 1] | Fold)])
+            var pair = ((text[i] | Fold) << 8) | (text[i + 1] | Fold);
+            if ((_pairs[pair >> 6] & (1UL << pair)) != 0)
             {
                 found |= CheckAt(text, i, found, edges);
                 if (found != 0 && (stopAtAny || found == _allGroups))
