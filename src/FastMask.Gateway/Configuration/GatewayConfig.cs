@@ -30,6 +30,14 @@ public sealed record GatewayConfig
 
     /// <summary>Detector engine for every policy: <c>auto</c> (default), <c>hyperscan</c> or <c>regex</c>.</summary>
     public string? DetectorEngine { get; init; }
+
+    /// <summary>
+    /// Addresses or CIDR ranges (<c>10.0.0.0/8</c>, <c>fd00::/8</c>) of the proxies in front of the gateway, such as a
+    /// load balancer. A request from one of them keeps its <c>X-Forwarded-For</c> chain (the peer's address is
+    /// appended) and its <c>X-Forwarded-Proto</c> and <c>X-Forwarded-Host</c>; from any other peer they are replaced by
+    /// what the gateway itself sees. Empty by default: no caller can set them.
+    /// </summary>
+    public ImmutableArray<string> TrustedProxies { get; init; } = [];
 }
 
 /// <summary>One listening socket.</summary>
@@ -67,7 +75,7 @@ public sealed record RouteConfig
     /// <summary>Accepted methods; empty accepts every method.</summary>
     public ImmutableArray<string> Methods { get; init; } = [];
 
-    /// <summary>Upstream base URL; the request path and query are appended unchanged (<c>https://api.example.com</c> + <c>/v1/chat/completions</c>).</summary>
+    /// <summary>Upstream base URL; the request path and query are appended, masked (<c>https://api.example.com</c> + <c>/v1/chat/completions</c>).</summary>
     public string Upstream { get; init; } = "";
 
     /// <summary>Credential injected into every forwarded request; null injects none.</summary>

@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Net;
+using System.Net.Sockets;
 using FastMask.Gateway.Proxy;
 using FastMask.Masking.Detection;
 
@@ -44,6 +46,16 @@ public static class GatewayConfigValidator
         }
 
         ValidateHeaderList(config.StripRequestHeaders, "$.stripRequestHeaders", errors);
+        if (!config.TrustedProxies.IsDefault)
+        {
+            for (var i = 0; i < config.TrustedProxies.Length; i++)
+            {
+                if (!TryParseNetwork(config.TrustedProxies[i], out _))
+                {
+                    errors.Add(new ConfigError($"$.trustedProxies[{i}]", "must be an IP address or a CIDR range such as 10.0.0.0/8 or fd00::/8"));
+                }
+            }
+        }
 
         if (!ScannerFactory.TryParse(config.DetectorEngine, out _))
         {
@@ -65,6 +77,24 @@ public static class GatewayConfigValidator
         }
 
         return [.. errors];
+    }
+
+    /// <summary>An address (a network of one) or a CIDR range.</summary>
+    public static bool TryParseNetwork(string? text, out IPNetwork network)
+    {
+        network = default;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return false;
+        }
+
+        if (IPAddress.TryParse(text, out var address) && !text.Contains('/', StringComparison.Ordinal))
+        {
+            network = new IPNetwork(address, address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128);
+            return true;
+        }
+
+        return IPNetwork.TryParse(text, out network);
     }
 
     /// <summary>The route's name as used in metrics: <see cref="RouteConfig.Name"/> or else its path prefix.</summary>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
@@ -25,7 +26,8 @@ namespace FastMask.Gateway.Proxy;
 ///   │     Content-Encoding: gzip|br|deflate → decode with the same limit (zip bomb: 413) · other → 415
 ///   │     JsonMasker.Mask(request rules) ── error? 400 (byte offset) / 500 detector failure; nothing sent upstream
 ///   ├─ URL: every path segment and query name/value masked as a string value (UrlMasker); detector failure: 500
-///   ├─ headers: drop hop-by-hop, caller credentials, configured; inject route credential; X-Forwarded-*;
+///   ├─ headers: drop hop-by-hop, caller credentials, configured; inject route credential; X-Forwarded-* (the
+///   │     caller's chain kept only from a trusted proxy);
 ///   │     Accept-Encoding: identity
 ///   ├─ SocketsHttpHandler (pooled, HTTP/1.1+2) ── unreachable/reset: 502 · no headers in time: 504
 ///   └─ response by Content-Type (compressed bodies decoded first, limit on decoded bytes):
@@ -143,7 +145,7 @@ internal sealed partial class ProxyHandler
             }
 
             _runtime.Metrics.AddMasked(exchange.Policy, MaskDirection.Request, exchange.RequestStats);
-            using var message = CreateUpstreamRequest(context, route, body, pathAndQuery, requestId);
+            using var message = CreateUpstreamRequest(context, route, body, pathAndQuery, requestId, _runtime.TrustedProxies);
 
             // The caller going away cancels the upstream exchange too.
             aborted = context.RequestAborted.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeout);
@@ -311,7 +313,13 @@ internal sealed partial class ProxyHandler
         _ => GatewayError.MaskingFailed,
     };
 
-    private static HttpRequestMessage CreateUpstreamRequest(HttpContext context, RouteRuntime route, RequestBody body, string pathAndQuery, string requestId)
+    private static HttpRequestMessage CreateUpstreamRequest(
+        HttpContext context,
+        RouteRuntime route,
+        RequestBody body,
+        string pathAndQuery,
+        string requestId,
+        ImmutableArray<IPNetwork> trustedProxies)
     {
         var request = context.Request;
         var message = new HttpRequestMessage(HttpMethod.Parse(request.Method), route.BuildTarget(pathAndQuery))
@@ -336,16 +344,7 @@ internal sealed partial class ProxyHandler
         var headers = message.Headers;
         headers.TryAddWithoutValidation("Accept-Encoding", "identity");
         headers.TryAddWithoutValidation(ProxyHeaders.RequestId, requestId);
-        if (context.Connection.RemoteIpAddress is { } remote)
-        {
-            headers.TryAddWithoutValidation("X-Forwarded-For", remote.ToString());
-        }
-
-        headers.TryAddWithoutValidation("X-Forwarded-Proto", request.Scheme);
-        if (request.Host.HasValue)
-        {
-            headers.TryAddWithoutValidation("X-Forwarded-Host", request.Host.Value);
-        }
+        ProxyHeaders.AddForwarded(headers, request, context.Connection.RemoteIpAddress, trustedProxies);
 
         if (route.Credential is { } credential)
         {

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Collections.Immutable;
+using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
@@ -85,6 +87,48 @@ internal static class ProxyHeaders
     /// Copies the upstream's response headers to the caller, except hop-by-hop ones and those describing a body the
     /// gateway re-encodes (length, encoding, digests), unless the body passes through unchanged.
     /// </summary>
+    /// <summary>
+    /// Sets <c>X-Forwarded-For</c>, <c>-Proto</c> and <c>-Host</c>. From a peer in <paramref name="trustedProxies"/> the
+    /// caller's values are kept and the peer's address is appended to the chain; from any other peer (or with no trusted
+    /// proxies) they describe the connection the gateway itself accepted, whatever the caller sent.
+    /// </summary>
+    public static void AddForwarded(HttpRequestHeaders headers, HttpRequest request, IPAddress? peer, ImmutableArray<IPNetwork> trustedProxies)
+    {
+        var trusted = peer is not null && IsTrusted(peer, trustedProxies);
+        if (peer is not null)
+        {
+            var chain = trusted ? request.Headers["X-Forwarded-For"].ToString() : "";
+            var address = peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4().ToString() : peer.ToString();
+            headers.TryAddWithoutValidation("X-Forwarded-For", string.IsNullOrWhiteSpace(chain) ? address : chain + ", " + address);
+        }
+
+        var proto = trusted ? request.Headers["X-Forwarded-Proto"].ToString() : "";
+        headers.TryAddWithoutValidation("X-Forwarded-Proto", string.IsNullOrWhiteSpace(proto) ? request.Scheme : proto);
+        var host = trusted ? request.Headers["X-Forwarded-Host"].ToString() : "";
+        if (!string.IsNullOrWhiteSpace(host))
+        {
+            headers.TryAddWithoutValidation("X-Forwarded-Host", host);
+        }
+        else if (request.Host.HasValue)
+        {
+            headers.TryAddWithoutValidation("X-Forwarded-Host", request.Host.Value);
+        }
+    }
+
+    private static bool IsTrusted(IPAddress peer, ImmutableArray<IPNetwork> trustedProxies)
+    {
+        var address = peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4() : peer;
+        foreach (var network in trustedProxies)
+        {
+            if (network.Contains(address))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public static void CopyResponseHeaders(HttpResponseMessage upstream, HttpResponse response, bool bodyUnchanged)
     {
         var connection = upstream.Headers.NonValidated.TryGetValues("Connection", out var connectionValues) ? connectionValues.ToString() : "";

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Diagnostics;
+using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using FastMask.Gateway.Configuration;
@@ -53,6 +54,17 @@ internal sealed partial class GatewayRuntime : IDisposable
         Metrics = metrics;
         Unmatched = metrics.ForRoute("unmatched");
         _beforeBackgroundCompile = beforeBackgroundCompile;
+        var trusted = ImmutableArray.CreateBuilder<IPNetwork>();
+        foreach (var entry in config.TrustedProxies.IsDefault ? [] : config.TrustedProxies)
+        {
+            // Validated before the runtime is built.
+            if (GatewayConfigValidator.TryParseNetwork(entry, out var network))
+            {
+                trusted.Add(network);
+            }
+        }
+
+        TrustedProxies = trusted.ToImmutable();
     }
 
     public GatewayConfig Config { get; }
@@ -65,6 +77,9 @@ internal sealed partial class GatewayRuntime : IDisposable
     public ImmutableArray<RouteRuntime> Routes { get; }
 
     public GatewayMetrics Metrics { get; }
+
+    /// <summary>Peers whose forwarded headers are kept (<see cref="GatewayConfig.TrustedProxies"/>).</summary>
+    public ImmutableArray<IPNetwork> TrustedProxies { get; }
 
     /// <summary>Metrics for requests no route matched.</summary>
     public GatewayMetrics.RouteMetrics Unmatched { get; }

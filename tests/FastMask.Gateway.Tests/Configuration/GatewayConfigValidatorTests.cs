@@ -89,6 +89,28 @@ public sealed class GatewayConfigValidatorTests
     }
 
     [Theory]
+    [InlineData("10.0.0.0/33")]
+    [InlineData("not-an-address")]
+    [InlineData("")]
+    [InlineData("fd00::/129")]
+    public void TrustedProxies_Invalid_ReportsItsPath(string entry)
+    {
+        var config = s_valid with { TrustedProxies = ["127.0.0.1", entry] };
+
+        Assert.Equal("$.trustedProxies[1]", Assert.Single(GatewayConfigValidator.Validate(config)).Path);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("10.0.0.0/8")]
+    [InlineData("::1")]
+    [InlineData("fd00::/8")]
+    public void TrustedProxies_AddressOrRange_IsValid(string entry)
+    {
+        Assert.Empty(GatewayConfigValidator.Validate(s_valid with { TrustedProxies = [entry] }));
+    }
+
+    [Theory]
     [InlineData("http://*:8080")]
     [InlineData("http://0.0.0.0:0")]
     [InlineData("http://localhost:8080")]

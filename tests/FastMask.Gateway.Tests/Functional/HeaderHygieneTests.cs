@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text;
 using FastMask.Gateway.Configuration;
 using FastMask.Gateway.Tests.TestEnvironment;
@@ -111,6 +112,48 @@ public sealed class HeaderHygieneTests : GatewayTestBase
         Assert.Equal("http", received.Header("X-Forwarded-Proto"));
         Assert.Equal("identity", received.Header("Accept-Encoding"));
         Assert.Equal(Upstream.Url.Authority, received.Header("Host"));
+    }
+
+    [Fact]
+    public async Task ForwardedHeaders_FromATrustedProxy_AreKeptAndThePeerAppended()
+    {
+        var received = await ForwardThroughAsync(
+            ["10.0.0.0/8", "127.0.0.0/8", "::1"],
+            ("X-Forwarded-For", "203.0.113.7, 10.1.2.3"),
+            ("X-Forwarded-Proto", "https"),
+            ("X-Forwarded-Host", "api.example.com"));
+
+        Assert.Equal("203.0.113.7, 10.1.2.3, 127.0.0.1", received.Header("X-Forwarded-For"));
+        Assert.Equal("https", received.Header("X-Forwarded-Proto"));
+        Assert.Equal("api.example.com", received.Header("X-Forwarded-Host"));
+    }
+
+    [Fact]
+    public async Task ForwardedHeaders_FromAnUntrustedPeer_AreReplaced()
+    {
+        var received = await ForwardThroughAsync(
+            ["10.0.0.0/8"],
+            ("X-Forwarded-For", "203.0.113.7"),
+            ("X-Forwarded-Host", "api.example.com"));
+
+        Assert.Equal("127.0.0.1", received.Header("X-Forwarded-For"));
+        Assert.Equal("http", received.Header("X-Forwarded-Proto"));
+        Assert.NotEqual("api.example.com", received.Header("X-Forwarded-Host"));
+    }
+
+    /// <summary>Sends a chat request with <paramref name="headers"/> through a gateway that trusts <paramref name="trustedProxies"/>.</summary>
+    private async Task<RecordedRequest> ForwardThroughAsync(ImmutableArray<string> trustedProxies, params (string Name, string Value)[] headers)
+    {
+        await using var gateway = await TestGateway.StartAsync(Upstream.Url, configure: c => c with { TrustedProxies = trustedProxies });
+        using var request = Chat();
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        using var response = await gateway.Client.SendAsync(request);
+        Assert.Equal(200, (int)response.StatusCode);
+        return Upstream.Single();
     }
 
     [Fact]
