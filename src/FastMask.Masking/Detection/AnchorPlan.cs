@@ -62,6 +62,7 @@ internal sealed class AnchorPlan
     private readonly SearchValues<byte>? _otherTriggers;
     private readonly ulong[] _otherByByte = new ulong[256];
     private readonly int[] _sampledEntries;
+    private readonly SearchValues<byte>?[] _literalAlphabets;
 
     // Per entry: the patterns without keywords its run admits, by run length (capped at the last index), and those
     // with keywords, admitted only when the text holds one of their group.
@@ -151,6 +152,12 @@ internal sealed class AnchorPlan
                     }
                 }
             }
+        }
+
+        _literalAlphabets = new SearchValues<byte>?[entries.Length];
+        foreach (var e in literals)
+        {
+            _literalAlphabets[e] = SearchValues.Create([.. Enumerable.Range(0, 256).Where(b => entries[e].Alphabet[b]).Select(static b => (byte)b)]);
         }
 
         _digitEntries = [.. digits];
@@ -466,6 +473,36 @@ internal sealed class AnchorPlan
         windows.Normalize(text, MergeGap);
     }
 
+
+    /// <summary>
+    /// Where the earliest run of a literal-anchored pattern's alphabet that holds its literal and reaches the end of
+    /// <paramref name="text"/> starts, or <see cref="int.MaxValue"/>: text that may still grow into a match (a token
+    /// whose end has not arrived yet), however long it already is.
+    /// </summary>
+    public int OpenRunStart(ReadOnlySpan<byte> text)
+    {
+        var earliest = int.MaxValue;
+        foreach (var e in _literalEntries)
+        {
+            var literal = _entries[e].Literal!;
+            var at = text.LastIndexOf(literal);
+            if (at < 0 || text[at..].IndexOfAnyExcept(_literalAlphabets[e]!) >= 0)
+            {
+                continue;
+            }
+
+            var bit = 1UL << e;
+            var start = at;
+            while (start > 0 && (_member[text[start - 1]] & bit) != 0)
+            {
+                start--;
+            }
+
+            earliest = Math.Min(earliest, start);
+        }
+
+        return earliest;
+    }
 
     /// <summary>
     /// Measures the run of entry <paramref name="e"/>'s alphabet around its hit at <paramref name="i"/> and adds the

@@ -855,13 +855,18 @@ internal sealed class ChunkRewriter : IDisposable
     }
 
     /// <summary>
-    /// Where the pending text of a stream may be cut: the hold-back from its end, before any match that crosses it,
-    /// on a character boundary. A vault token is never cut: it is shorter than the hold-back (see
+    /// Where the pending text of a stream may be cut: the hold-back from its end, before any match that crosses it
+    /// and before any token that may still grow into one (<see cref="EntityDetector.OpenRunStart"/>), on a character
+    /// boundary. A vault token is never cut: it is shorter than the hold-back (see
     /// <see cref="SseMaskerOptions.HoldBackBytes"/>), so it is whole before the cut reaches it, and restored whole.
     /// </summary>
     private int SafeCut(ReadOnlySpan<byte> text, int contextLength)
     {
         var cut = Math.Max(contextLength, text.Length - _options.HoldBackBytes);
+
+        // A token longer than the hold-back whose end has not arrived (a JWT before its second dot) is not a match
+        // yet: hold it from its start, up to the held-size bound.
+        cut = Math.Max(contextLength, Math.Min(cut, _detector.OpenRunStart(text)));
 
         // Matches are sorted and never overlap: at most one crosses the cut. Its start is a character boundary.
         foreach (var m in _matches.Items)

@@ -154,6 +154,20 @@ public class WindowedScanTests
         Assert.True(found > 2000, "the texts produced too few entities");
     }
 
+    [Theory]
+    [InlineData("plain words only", -1)]
+    [InlineData("the token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIx", 10)]
+    [InlineData("the token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIx and more", -1)]
+    [InlineData("key sk-proj-abcdefghijklmnopqrstuvwxyz0123456789", 4)]
+    [InlineData("short sk-", 6)]
+    [InlineData("-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA", 0)]
+    public void OpenRunStart_TokenStillGrowingAtTheEnd_StartsWhereItsRunStarts(string text, int expected)
+    {
+        var start = s_detectors.Value.Windowed.OpenRunStart(Encoding.UTF8.GetBytes(text.Replace("\\n", "\n", StringComparison.Ordinal)));
+
+        Assert.Equal(expected < 0 ? int.MaxValue : expected, start);
+    }
+
     [Fact]
     public void FindWindows_EveryWholeTextMatchLiesInAWindowThatScansItsPattern()
     {

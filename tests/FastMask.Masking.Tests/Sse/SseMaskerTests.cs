@@ -98,6 +98,41 @@ public class SseMaskerTests
     }
 
     [Fact]
+    public void Feed_TokenLongerThanTheHoldBackInOneCharacterEvents_NoneOfItIsEmitted()
+    {
+        // A 600-byte JWT: its header and payload stream out long before the second dot makes it a match.
+        var claims = "{\"sub\":\"" + new string('x', 400) + "\",\"email\":\"" + Email + "\"}";
+        var jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9." + System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes(claims))
+            + "." + new string('s', 43);
+        Assert.True(jwt.Length > 2 * SseMaskerOptions.Default.HoldBackBytes);
+        var text = s_before + "Use " + jwt + " to call it." + s_after;
+        using var policy = BuiltInPolicy();
+        using var context = new MaskContext(policy);
+
+        var (result, events, output) = Mask(ContentStream(text.Select(c => c.ToString())), context);
+
+        Assert.True(result.IsOk, result.ToString());
+        Assert.Equal(text.Length + 2, events.Count);
+        Assert.Equal(s_before + "Use [JWT] to call it." + s_after, Collect(events, Content));
+        Assert.DoesNotContain(jwt.Substring(40, 8), output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Every built-in entity type, redacted both ways.</summary>
+    private static CompiledPolicy BuiltInPolicy()
+    {
+        var result = PolicyLoader.Load(
+            """
+            {
+              "apiVersion": "fastmask/v1", "version": "sse-builtins", "levels": ["public", "restricted"],
+              "detectors": { "builtIn": "all", "defaultLevel": "restricted", "engine": "regex" },
+              "actions": { "request": { "public": "keep", "restricted": "redact" }, "response": { "public": "keep", "restricted": "redact" } }
+            }
+            """u8.ToArray(),
+            new PolicyCompileOptions());
+        return result.Policy ?? throw new InvalidOperationException(string.Join("; ", result.Errors));
+    }
+
+    [Fact]
     public void Feed_LongText_IsEmittedWhileStreamingHoldingOnlyTheWindow()
     {
         var text = Filler("abcdefghij ", 1000);
