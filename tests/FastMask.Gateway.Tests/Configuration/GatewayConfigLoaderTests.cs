@@ -108,9 +108,11 @@ public sealed class GatewayConfigLoaderTests
             ["FASTMASK__ROUTES__0__LIMITS__MAXRESPONSEBODYBYTES"] = "2048",
             ["FASTMASK__ROUTES__0__METHODS"] = "[\"POST\"]",
             ["FASTMASK__ROUTES__0__CREDENTIAL__ENV"] = "123",
+            ["FASTMASK__TRUSTEDPROXIES"] = "[\"10.0.0.0/8\", \"fd00::/8\"]",
         });
 
         Assert.True(result.IsValid, string.Join("; ", result.Errors));
+        Assert.Equal(["10.0.0.0/8", "fd00::/8"], result.Config!.TrustedProxies.ToArray());
         Assert.Equal(5, result.Config!.ShutdownTimeoutSeconds);
         Assert.Equal(2048, result.Config.Routes[0].Limits.MaxResponseBodyBytes);
         Assert.Equal(["POST"], result.Config.Routes[0].Methods.ToArray());
