@@ -84,10 +84,6 @@ internal static class ProxyHeaders
     }
 
     /// <summary>
-    /// Copies the upstream's response headers to the caller, except hop-by-hop ones and those describing a body the
-    /// gateway re-encodes (length, encoding, digests), unless the body passes through unchanged.
-    /// </summary>
-    /// <summary>
     /// Sets <c>X-Forwarded-For</c>, <c>-Proto</c> and <c>-Host</c>. From a peer in <paramref name="trustedProxies"/> the
     /// caller's values are kept and the peer's address is appended to the chain; from any other peer (or with no trusted
     /// proxies) they describe the connection the gateway itself accepted, whatever the caller sent.
@@ -129,6 +125,10 @@ internal static class ProxyHeaders
         return false;
     }
 
+    /// <summary>
+    /// Copies the upstream's response headers to the caller, except hop-by-hop ones and those describing a body the
+    /// gateway re-encodes (length, encoding, digests), unless the body passes through unchanged.
+    /// </summary>
     public static void CopyResponseHeaders(HttpResponseMessage upstream, HttpResponse response, bool bodyUnchanged)
     {
         var connection = upstream.Headers.NonValidated.TryGetValues("Connection", out var connectionValues) ? connectionValues.ToString() : "";

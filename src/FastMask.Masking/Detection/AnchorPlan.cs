@@ -154,8 +154,10 @@ internal sealed class AnchorPlan
             }
         }
 
+        // Tokens only: an alphabet with spaces or line breaks (a PEM block) would hold whole paragraphs of prose, and
+        // such patterns match their truncated form anyway.
         _literalAlphabets = new SearchValues<byte>?[entries.Length];
-        foreach (var e in literals)
+        foreach (var e in literals.Where(e => !entries[e].Alphabet[' '] && !entries[e].Alphabet['\n']))
         {
             _literalAlphabets[e] = SearchValues.Create([.. Enumerable.Range(0, 256).Where(b => entries[e].Alphabet[b]).Select(static b => (byte)b)]);
         }
@@ -475,18 +477,23 @@ internal sealed class AnchorPlan
 
 
     /// <summary>
-    /// Where the earliest run of a literal-anchored pattern's alphabet that holds its literal and reaches the end of
-    /// <paramref name="text"/> starts, or <see cref="int.MaxValue"/>: text that may still grow into a match (a token
-    /// whose end has not arrived yet), however long it already is.
+    /// Where the earliest run of a literal-anchored token pattern's alphabet (no spaces, no line breaks) that holds its
+    /// literal and reaches the end of <paramref name="text"/> starts, or <see cref="int.MaxValue"/>: text that may still
+    /// grow into a match (a token whose end has not arrived yet), however long it already is.
     /// </summary>
     public int OpenRunStart(ReadOnlySpan<byte> text)
     {
         var earliest = int.MaxValue;
         foreach (var e in _literalEntries)
         {
+            if (_literalAlphabets[e] is not { } alphabet)
+            {
+                continue;
+            }
+
             var literal = _entries[e].Literal!;
             var at = text.LastIndexOf(literal);
-            if (at < 0 || text[at..].IndexOfAnyExcept(_literalAlphabets[e]!) >= 0)
+            if (at < 0 || text[at..].IndexOfAnyExcept(alphabet) >= 0)
             {
                 continue;
             }

@@ -11,8 +11,9 @@ namespace FastMask.Masking.Detection;
 /// a pair stands are checked in full. A keyword counts exactly where
 /// <see cref="Ascii.EqualsIgnoreCase(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> says it stands and, for a finder of
 /// whole words, is not part of a longer word: a keyword that starts with a letter does not count after a letter, one that
-/// ends with a letter not before one (<c>aws</c> is not in <c>laws</c>, <c>aba</c> not in <c>database</c>). Digits and
-/// punctuation are not letters, so <c>SSN:</c>, <c>ssn#</c> and <c>ssn123</c> keep their keyword.
+/// ends with a letter not before one (<c>aws</c> is not in <c>laws</c>, <c>aba</c> not in <c>database</c>), except across
+/// a camelCase step (<c>employeeSsn</c>, <c>ssnNumber</c>). Digits and punctuation are not letters, so <c>SSN:</c>,
+/// <c>ssn#</c> and <c>ssn123</c> keep their keyword.
 /// </summary>
 /// <remarks>
 /// The pass compares bytes with bit 5 set (<c>b | 0x20</c>): that folds ASCII case, and for any other byte it can only
@@ -256,15 +257,28 @@ internal sealed class KeywordFinder
         return false;
     }
 
+    /// <summary>
+    /// Whether the keyword at <paramref name="start"/> is not part of a longer word: no letter borders its letter ends,
+    /// except across a camelCase step (a lower-case letter, then an upper-case one), so <c>employeeSsn</c>,
+    /// <c>ssnNumber</c> and <c>SecretAccessKey</c> hold their keyword while <c>laws</c> and <c>LAWS</c> do not.
+    /// </summary>
     private static bool IsWholeWord(ReadOnlySpan<byte> text, int start, ReadOnlySpan<byte> keyword, Edges edges)
     {
         var end = start + keyword.Length;
         var before = start > 0 ? text[start - 1] : edges.Before;
         var after = end < text.Length ? text[end] : edges.After;
-        return !(IsLetter(keyword[0]) && IsLetter(before)) && !(IsLetter(keyword[^1]) && IsLetter(after));
+        var first = text[start];
+        var last = text[end - 1];
+        var startsWord = !IsLetter(first) || !IsLetter(before) || (IsLower(before) && IsUpper(first));
+        var endsWord = !IsLetter(last) || !IsLetter(after) || (IsLower(last) && IsUpper(after));
+        return startsWord && endsWord;
     }
 
     private static bool IsLetter(int b) => b >= 0 && char.IsAsciiLetter((char)b);
+
+    private static bool IsLower(int b) => b >= 0 && char.IsAsciiLetterLower((char)b);
+
+    private static bool IsUpper(int b) => b >= 0 && char.IsAsciiLetterUpper((char)b);
 
     /// <summary>The bytes just outside the searched text (-1: none), the neighbours of a keyword at its edges.</summary>
     private readonly record struct Edges(int Before, int After)

@@ -61,6 +61,8 @@ public class ContextGatingTests
         Assert.Empty(Detect(engine, "Glassnote: 536221234"));
         Assert.Equal([(0, "536221234")], Detect(engine, "see the class note, SSN#536221234"));
         Assert.Equal([(0, "536221234")], Detect(engine, "ssn:536221234"));
+        Assert.Equal([(0, "536221234")], Detect(engine, "employeeSsn: 536221234"));
+        Assert.Equal([(0, "536221234")], Detect(engine, "ssnNumber 536221234"));
     }
 
     [Theory]

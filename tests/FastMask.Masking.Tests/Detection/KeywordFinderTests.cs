@@ -44,6 +44,14 @@ public class KeywordFinderTests
     [InlineData("secret", "the secretary", false)]
     [InlineData("#", "a#b", true)]
     [InlineData("n", "nhs", false)]
+    [InlineData("ssn", "employeeSsn", true)]
+    [InlineData("ssn", "ssnNumber", true)]
+    [InlineData("ssn", "employeeSSN", true)]
+    [InlineData("secret", "SecretAccessKey", true)]
+    [InlineData("aws", "LAWS", false)]
+    [InlineData("aba", "DATABASE", false)]
+    [InlineData("dob", "patientDob", true)]
+    [InlineData("nhs", "nhsNumber", true)]
     [InlineData("n", "a n b", true)]
     public void ContainsAny_WholeWords_NotInsideALongerWord(string keyword, string text, bool expected)
     {

@@ -160,10 +160,10 @@ public class WindowedScanTests
     [InlineData("the token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIx and more", -1)]
     [InlineData("key sk-proj-abcdefghijklmnopqrstuvwxyz0123456789", 4)]
     [InlineData("short sk-", 6)]
-    [InlineData("-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA", 0)]
+    [InlineData("Intro. Keep your PRIVATE KEY safe, rotate it every few days", -1)]
     public void OpenRunStart_TokenStillGrowingAtTheEnd_StartsWhereItsRunStarts(string text, int expected)
     {
-        var start = s_detectors.Value.Windowed.OpenRunStart(Encoding.UTF8.GetBytes(text.Replace("\\n", "\n", StringComparison.Ordinal)));
+        var start = s_detectors.Value.Windowed.OpenRunStart(Encoding.UTF8.GetBytes(text));
 
         Assert.Equal(expected < 0 ? int.MaxValue : expected, start);
     }
