@@ -88,8 +88,18 @@ public static class GatewayConfigValidator
             return false;
         }
 
-        if (IPAddress.TryParse(text, out var address) && !text.Contains('/', StringComparison.Ordinal))
+        // IPv4 in full dotted-quad form only: the parser also takes shorthand such as "10.1" for 10.0.0.1.
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        var host = slash < 0 ? text : text[..slash];
+        if (!host.Contains(':', StringComparison.Ordinal) && host.Count(static c => c == '.') != 3)
         {
+            return false;
+        }
+
+        if (slash < 0 && IPAddress.TryParse(text, out var address))
+        {
+            // Peers are compared as IPv4 when they are IPv4-mapped, so an entry written mapped is taken as IPv4 too.
+            address = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
             network = new IPNetwork(address, address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128);
             return true;
         }

@@ -24,11 +24,20 @@ internal static class HttpHeaderRules
         StringComparer.OrdinalIgnoreCase,
         "Authorization", "Cookie", "Cookie2", "x-api-key", "api-key", "Proxy-Authorization");
 
-    /// <summary>Headers the gateway writes itself on the upstream request; the caller's values are replaced.</summary>
+    /// <summary>Client-describing headers besides X-Forwarded-For/-Proto/-Host: kept from a trusted proxy, else dropped.</summary>
+    public static readonly string[] ClientAddressHeaders =
+        ["Forwarded", "X-Forwarded-Port", "X-Forwarded-Prefix", "X-Real-IP", "True-Client-IP", "X-Client-IP"];
+
+    /// <summary>
+    /// Headers the gateway writes itself on the upstream request (the caller's values are replaced), and the other
+    /// headers that tell an upstream who the client is, which only a trusted proxy may pass on
+    /// (<see cref="ClientAddressHeaders"/>).
+    /// </summary>
     private static readonly FrozenSet<string> s_managed = FrozenSet.Create(
         StringComparer.OrdinalIgnoreCase,
-        "Host", "Content-Length", "Content-Encoding", "Accept-Encoding", "Expect", "X-Forwarded-For", "X-Forwarded-Proto",
-        "X-Forwarded-Host", "Forwarded", "X-Request-Id");
+        ["Host", "Content-Length", "Content-Encoding", "Accept-Encoding", "Expect", "X-Forwarded-For", "X-Forwarded-Proto",
+        "X-Forwarded-Host", "X-Request-Id", .. ClientAddressHeaders]);
+
 
     /// <summary>Headers that describe the exact bytes of a body: wrong once the gateway has masked (or decoded) it.</summary>
     private static readonly FrozenSet<string> s_bodyDescriptors = FrozenSet.Create(

@@ -85,7 +85,8 @@ internal static class ProxyHeaders
 
     /// <summary>
     /// Sets <c>X-Forwarded-For</c>, <c>-Proto</c> and <c>-Host</c>. From a peer in <paramref name="trustedProxies"/> the
-    /// caller's values are kept and the peer's address is appended to the chain; from any other peer (or with no trusted
+    /// caller's values are kept and the peer's address is appended to the chain, and the other client-describing
+    /// headers (<see cref="HttpHeaderRules.ClientAddressHeaders"/>) pass; from any other peer (or with no trusted
     /// proxies) they describe the connection the gateway itself accepted, whatever the caller sent.
     /// </summary>
     public static void AddForwarded(HttpRequestHeaders headers, HttpRequest request, IPAddress? peer, ImmutableArray<IPNetwork> trustedProxies)
@@ -96,6 +97,17 @@ internal static class ProxyHeaders
             var chain = trusted ? request.Headers["X-Forwarded-For"].ToString() : "";
             var address = peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4().ToString() : peer.ToString();
             headers.TryAddWithoutValidation("X-Forwarded-For", string.IsNullOrWhiteSpace(chain) ? address : chain + ", " + address);
+        }
+
+        if (trusted)
+        {
+            foreach (var name in HttpHeaderRules.ClientAddressHeaders)
+            {
+                if (request.Headers.TryGetValue(name, out var values))
+                {
+                    headers.TryAddWithoutValidation(name, (IEnumerable<string>)values!);
+                }
+            }
         }
 
         var proto = trusted ? request.Headers["X-Forwarded-Proto"].ToString() : "";

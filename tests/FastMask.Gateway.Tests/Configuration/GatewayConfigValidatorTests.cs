@@ -93,6 +93,8 @@ public sealed class GatewayConfigValidatorTests
     [InlineData("not-an-address")]
     [InlineData("")]
     [InlineData("fd00::/129")]
+    [InlineData("10.1")]
+    [InlineData("10.1/8")]
     public void TrustedProxies_Invalid_ReportsItsPath(string entry)
     {
         var config = s_valid with { TrustedProxies = ["127.0.0.1", entry] };
@@ -105,6 +107,7 @@ public sealed class GatewayConfigValidatorTests
     [InlineData("10.0.0.0/8")]
     [InlineData("::1")]
     [InlineData("fd00::/8")]
+    [InlineData("::ffff:10.0.0.1")]
     public void TrustedProxies_AddressOrRange_IsValid(string entry)
     {
         Assert.Empty(GatewayConfigValidator.Validate(s_valid with { TrustedProxies = [entry] }));

@@ -304,10 +304,7 @@ public sealed class ErrorResponseTests : GatewayTestBase
     [Fact]
     public async Task UpstreamUnreachable_Returns502()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var closedPort = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        using var reserved = RefusedPort.Reserve(out var closedPort);
         await using var gateway = await TestGateway.StartAsync(new Uri($"http://127.0.0.1:{closedPort}"));
 
         using var response = await gateway.Client.PostAsync("/v1/chat/completions", new StringContent("{}", Encoding.UTF8, "application/json"));

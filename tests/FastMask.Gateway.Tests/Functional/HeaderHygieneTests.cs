@@ -114,18 +114,23 @@ public sealed class HeaderHygieneTests : GatewayTestBase
         Assert.Equal(Upstream.Url.Authority, received.Header("Host"));
     }
 
-    [Fact]
-    public async Task ForwardedHeaders_FromATrustedProxy_AreKeptAndThePeerAppended()
+    [Theory]
+    [InlineData("127.0.0.0/8")]
+    [InlineData("127.0.0.1")]
+    [InlineData("::ffff:127.0.0.1")]
+    public async Task ForwardedHeaders_FromATrustedProxy_AreKeptAndThePeerAppended(string trusted)
     {
         var received = await ForwardThroughAsync(
-            ["10.0.0.0/8", "127.0.0.0/8", "::1"],
+            ["10.0.0.0/8", trusted],
             ("X-Forwarded-For", "203.0.113.7, 10.1.2.3"),
             ("X-Forwarded-Proto", "https"),
-            ("X-Forwarded-Host", "api.example.com"));
+            ("X-Forwarded-Host", "api.example.com"),
+            ("X-Real-IP", "203.0.113.7"));
 
         Assert.Equal("203.0.113.7, 10.1.2.3, 127.0.0.1", received.Header("X-Forwarded-For"));
         Assert.Equal("https", received.Header("X-Forwarded-Proto"));
         Assert.Equal("api.example.com", received.Header("X-Forwarded-Host"));
+        Assert.Equal("203.0.113.7", received.Header("X-Real-IP"));
     }
 
     [Fact]
@@ -134,9 +139,17 @@ public sealed class HeaderHygieneTests : GatewayTestBase
         var received = await ForwardThroughAsync(
             ["10.0.0.0/8"],
             ("X-Forwarded-For", "203.0.113.7"),
-            ("X-Forwarded-Host", "api.example.com"));
+            ("X-Forwarded-Host", "api.example.com"),
+            ("X-Real-IP", "203.0.113.7"),
+            ("True-Client-IP", "203.0.113.7"),
+            ("X-Forwarded-Port", "443"),
+            ("Forwarded", "for=203.0.113.7"));
 
         Assert.Equal("127.0.0.1", received.Header("X-Forwarded-For"));
+        Assert.Null(received.Header("X-Real-IP"));
+        Assert.Null(received.Header("True-Client-IP"));
+        Assert.Null(received.Header("X-Forwarded-Port"));
+        Assert.Null(received.Header("Forwarded"));
         Assert.Equal("http", received.Header("X-Forwarded-Proto"));
         Assert.NotEqual("api.example.com", received.Header("X-Forwarded-Host"));
     }

@@ -19,10 +19,7 @@ public sealed class LogHygieneTests
             await context.Response.WriteAsync($$$"""{"echo":"{{{TestPolicies.Email}}}" broken""");
         };
         await using var gateway = await TestGateway.StartAsync(upstream.Url, logs: logs);
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var closedPort = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        using var reserved = RefusedPort.Reserve(out var closedPort);
         await using var unreachable = await TestGateway.StartAsync(new Uri($"http://127.0.0.1:{closedPort}"), logs: logs);
         var body = $$$"""{"q":"{{{TestPolicies.Email}}} {{{TestPolicies.Card}}}"}""";
 
