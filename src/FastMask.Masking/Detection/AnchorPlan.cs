@@ -475,7 +475,6 @@ internal sealed class AnchorPlan
         windows.Normalize(text, MergeGap);
     }
 
-
     /// <summary>
     /// Where the earliest run of a literal-anchored token pattern's alphabet (no spaces, no line breaks) that holds its
     /// literal and reaches the end of <paramref name="text"/> starts, or <see cref="int.MaxValue"/>: text that may still
@@ -498,14 +497,7 @@ internal sealed class AnchorPlan
                 continue;
             }
 
-            var bit = 1UL << e;
-            var start = at;
-            while (start > 0 && (_member[text[start - 1]] & bit) != 0)
-            {
-                start--;
-            }
-
-            earliest = Math.Min(earliest, start);
+            earliest = Math.Min(earliest, RunStart(text, at, e, 0));
         }
 
         return earliest;
@@ -534,14 +526,7 @@ internal sealed class AnchorPlan
 
         var maxWidth = _maxWidths[e];
         var bounded = maxWidth != PatternShape.Unbounded;
-        var left = bounded ? Math.Max(0, i - maxWidth + 1) : 0;
-        var j = i - 1;
-        while (j >= left && (membership[text[j]] & bit) != 0)
-        {
-            j--;
-        }
-
-        var runStart = j + 1;
+        var runStart = RunStart(text, i, e, bounded ? Math.Max(0, i - maxWidth + 1) : 0);
         var limit = bounded ? (int)Math.Min(text.Length, (long)i + maxWidth + Slack) : text.Length;
         var runEnd = i + 1;
         while (runEnd < limit && (membership[text[runEnd]] & bit) != 0)
@@ -588,6 +573,23 @@ internal sealed class AnchorPlan
         {
             windows.Add(start, end, patterns);
         }
+    }
+
+    /// <summary>
+    /// Where the run of entry <paramref name="e"/>'s alphabet that reaches <paramref name="position"/> from the left
+    /// starts, walking back no further than <paramref name="limit"/>.
+    /// </summary>
+    private int RunStart(ReadOnlySpan<byte> text, int position, int e, int limit)
+    {
+        var bit = 1UL << e;
+        var membership = _member;
+        var j = position - 1;
+        while (j >= limit && (membership[text[j]] & bit) != 0)
+        {
+            j--;
+        }
+
+        return j + 1;
     }
 
     /// <summary>One anchor group: the bytes that trigger it, the literal to check, the alphabet, widths and patterns.</summary>

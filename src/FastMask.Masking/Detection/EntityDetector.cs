@@ -92,8 +92,8 @@ public sealed class EntityDetector : IDisposable
     public ImmutableArray<DetectorDefinition> Definitions { get; }
 
     /// <summary>
-    /// Where text that may still grow into a match starts: the earliest run of a literal-anchored built-in pattern's
-    /// alphabet (a JWT, a key with its prefix, a PEM block) that holds its literal and reaches the end of
+    /// Where text that may still grow into a match starts: the earliest run of a literal-anchored token pattern's
+    /// alphabet (a JWT, a key with its prefix) that holds its literal and reaches the end of
     /// <paramref name="utf8"/>; <see cref="int.MaxValue"/> when there is none. A streaming caller holds such text back
     /// rather than emit the start of a token whose match needs its end.
     /// </summary>

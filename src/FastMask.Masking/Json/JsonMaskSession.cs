@@ -411,12 +411,7 @@ public sealed class JsonMaskSession : IDisposable
         else
         {
             _masked.Clear();
-            bool masked;
-            try
-            {
-                masked = ValueMasker.MaskText(_context, _direction, text, _masked);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
+            if (TextMasker.Mask(_context, _direction, text, _masked, out var masked) != MaskStatus.Ok)
             {
                 return FailStatus(MaskStatus.DetectorFailure, _offset + start, "the detector engine failed on a string value");
             }

@@ -423,16 +423,14 @@ public sealed class SseMasker : IDisposable
         }
 
         _field.Clear();
-        try
-        {
-            if (ValueMasker.MaskText(_context, _direction, value, _field))
-            {
-                value = _field.WrittenSpan;
-            }
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        if (TextMasker.Mask(_context, _direction, value, _field, out var masked) != MaskStatus.Ok)
         {
             return Fail(MaskStatus.DetectorFailure, _eventStart, "the detector engine failed on an event or id field");
+        }
+
+        if (masked)
+        {
+            value = _field.WrittenSpan;
         }
 
         output.Write(prefix);

@@ -10,10 +10,10 @@ public sealed record SseMaskerOptions
     /// than every built-in single-line entity (a card, an IBAN, an e-mail address, an API key, a URL with
     /// credentials), so an entity still being streamed always lies wholly in the held tail. The price is latency:
     /// the caller sees the text this many bytes (about 60 tokens) late, and all of it at once when the choice ends.
-    /// A built-in token that can be longer (a JWT, a PEM block, a key after its prefix) is held from its literal start
-    /// (<c>eyJ</c>, <c>PRIVATE KEY</c>, <c>sk-</c>) for as long as it keeps reaching the end of the text, up to
-    /// <see cref="MaxHeldBytes"/>; a longer custom-pattern entity is masked only where the detector matches its
-    /// streamed parts.
+    /// A built-in token that can be longer (a JWT, a key after its prefix) is held from its literal start (<c>eyJ</c>,
+    /// <c>sk-</c>) for as long as it keeps reaching the end of the text, and a PEM block, which matches while still
+    /// truncated, for as long as its match does, both up to <see cref="MaxHeldBytes"/>; a longer custom-pattern entity
+    /// is masked only where the detector matches its streamed parts.
     /// At least <see cref="TokenVault.MaxTokenBytes"/>: a vault token in the text is then whole before any of it
     /// is emitted, so it is restored even when it arrives across several events.
     /// </summary>
