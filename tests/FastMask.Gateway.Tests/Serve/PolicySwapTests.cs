@@ -129,6 +129,10 @@ public sealed class PolicySwapTests
         Assert.Contains("[EMAIL_ADDRESS]", body, StringComparison.Ordinal);
         Assert.DoesNotContain("|B]", body, StringComparison.Ordinal);
         Assert.Contains("[US_SSN]", upstream.Single().BodyText, StringComparison.Ordinal);
+
+        // The caller can hold the whole response before the gateway has released the exchange's lease (the release
+        // follows the last write): wait for it; a lease never released fails here.
+        SpinWait.SpinUntil(() => handleA.IsDisposed, TimeSpan.FromSeconds(30));
         Assert.True(handleA.IsDisposed);
 
         // The next exchange gets policy B.
